@@ -1,0 +1,132 @@
+#pragma once
+// Host services a plugin may use. Plugins never reach the database directly.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "shiming/sdk/evidence.h"
+#include "shiming/sdk/http.h"
+#include "shiming/sdk/result.h"
+
+namespace shiming::sdk {
+
+class Verifier;
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual std::chrono::system_clock::time_point now() const = 0;
+};
+
+enum class LogLevel { debug, info, warn, error };
+
+// Structured log sink. The host masks anything that looks like an ID number
+// as a second line of defence; plugins mask with pii.h first.
+class Logger {
+ public:
+  virtual ~Logger() = default;
+  virtual void log(LogLevel level, std::string_view message) = 0;
+  void debug(std::string_view m) { log(LogLevel::debug, m); }
+  void info(std::string_view m) { log(LogLevel::info, m); }
+  void warn(std::string_view m) { log(LogLevel::warn, m); }
+  void error(std::string_view m) { log(LogLevel::error, m); }
+};
+
+// What a citizen declared, in clear text (decrypted by the host for the
+// plugin; never log it unmasked).
+struct DeclaredIdentity {
+  std::string name;
+  std::string id_number;   // resident ID number, 18 characters
+  std::string sex;         // "M" / "F"
+  std::string phone;
+  nlohmann::json extra = nlohmann::json::object();  // channel-specific: passport, contact ...
+};
+
+// A read-only view of a case.
+struct CaseView {
+  std::string id;
+  std::string province;
+  std::string channel;
+  std::string exam_session;
+  std::string exam_date;   // YYYY-MM-DD of the session's exam, "" if unknown
+  std::string status;      // unverified, collecting, pending_review, verified, rejected, ...
+  std::string candidate_id;
+  DeclaredIdentity identity;
+};
+
+struct OpenCaseRequest {
+  std::string province;
+  std::string channel;
+  std::string exam_session;
+  DeclaredIdentity identity;
+};
+
+struct OpenedCase {
+  std::string case_id;
+  std::string candidate_id;
+  std::string citizen_token;  // lets the citizen see and complete only this case
+};
+
+class Cases {
+ public:
+  virtual ~Cases() = default;
+  virtual Result<CaseView> get(const std::string& case_id) = 0;
+  virtual Result<OpenedCase> open(const OpenCaseRequest& request, const Actor& actor) = 0;
+  // Checks the document against the channel's policy, encrypts and stores it.
+  virtual Status attach(const std::string& case_id, Evidence evidence, const Actor& actor) = 0;
+  // Enqueues the channel's pipeline for the case.
+  virtual Status submit(const std::string& case_id, const Actor& actor) = 0;
+  // A state change with its reason; refused when illegal (code ILLEGAL_TRANSITION).
+  virtual Status transition(const std::string& case_id, const std::string& to,
+                            const Actor& actor, const std::string& reason) = 0;
+  // The newest case of the candidate with this ID number in the province.
+  virtual Result<std::string> find_by_id_number(const std::string& province,
+                                                const std::string& id_number) = 0;
+};
+
+class EvidenceStore {
+ public:
+  virtual ~EvidenceStore() = default;
+  virtual std::optional<Evidence> get(const std::string& case_id, std::string_view kind) = 0;
+  virtual Status put(const std::string& case_id, const Evidence& evidence) = 0;
+  virtual std::vector<std::string> kinds(const std::string& case_id) = 0;
+};
+
+// A small encrypted document store for plugin-owned data (bank submissions,
+// rosters, appointments ...). Values are encrypted at rest; `index` is a
+// non-personal string to list records by (e.g. a batch id).
+class RecordStore {
+ public:
+  virtual ~RecordStore() = default;
+  virtual Status put(const std::string& collection, const std::string& key,
+                     const nlohmann::json& value, const std::string& index = {}) = 0;
+  virtual std::optional<nlohmann::json> get(const std::string& collection,
+                                            const std::string& key) = 0;
+  virtual std::vector<std::pair<std::string, nlohmann::json>> list(
+      const std::string& collection, const std::string& index) = 0;
+  virtual Status remove(const std::string& collection, const std::string& key) = 0;
+};
+
+// Everything the host offers a plugin. Valid for the plugin's lifetime.
+class Host {
+ public:
+  virtual ~Host() = default;
+  virtual Clock& clock() = 0;
+  virtual Logger& logger() = 0;
+  virtual Cases& cases() = 0;
+  virtual EvidenceStore& evidence() = 0;
+  virtual RecordStore& records() = 0;
+  // The province's validated settings for a channel (its section of the rules),
+  // or nullopt when the channel is not enabled there.
+  virtual std::optional<nlohmann::json> channel_settings(const std::string& province,
+                                                         const std::string& channel) = 0;
+  virtual std::vector<std::string> provinces() = 0;
+  // Another loaded verifier (for immediate feedback on upload), or nullptr.
+  virtual Verifier* verifier(const std::string& name) = 0;
+};
+
+}  // namespace shiming::sdk

@@ -1,0 +1,12 @@
+#pragma once
+// SDK version. A plugin records the version it was built against in its ABI
+// block; the host refuses a plugin whose major version differs from its own.
+// Minor versions only add (new virtuals go at the end, new struct fields are
+// guarded by struct_size).
+#define SHIMING_SDK_VERSION_MAJOR 1
+#define SHIMING_SDK_VERSION_MINOR 0
+
+namespace shiming::sdk {
+inline constexpr unsigned kSdkMajor = SHIMING_SDK_VERSION_MAJOR;
+inline constexpr unsigned kSdkMinor = SHIMING_SDK_VERSION_MINOR;
+}  // namespace shiming::sdk
