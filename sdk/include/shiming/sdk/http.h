@@ -31,6 +31,7 @@ struct HttpRequest {
   std::string body;
   std::string request_id;
   std::string remote_address;
+  std::string client_cert_subject;  // verified TLS client certificate subject (mutual TLS), else ""
   Actor actor;
 
   // Case-insensitive header lookup; empty when absent.
