@@ -19,6 +19,7 @@
 
 #include "shiming/sdk/channel.h"
 #include "shiming/sdk/config_schema.h"
+#include "shiming/sdk/pii.h"
 #include "shiming/sdk/plugin_object.h"
 #include "shiming/sdk/result.h"
 #include "shiming/sdk/services.h"
