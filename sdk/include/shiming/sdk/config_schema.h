@@ -12,7 +12,12 @@
 
 namespace shiming::sdk {
 
-enum class FieldType { boolean, integer, number, string, string_list, object, list };
+// New kinds go at the end (plugins built against older headers keep their values).
+//   date:     "YYYY-MM-DD", a real calendar date (JSON: the same string)
+//   datetime: ISO 8601 with an explicit offset, "2026-03-01T09:00:00+08:00"
+//   map:      free keys; every value is an object described by `fields`
+//             (JSON: an object keyed by the YAML keys)
+enum class FieldType { boolean, integer, number, string, string_list, object, list, date, datetime, map };
 
 struct ConfigField {
   std::string name;
