@@ -1,0 +1,74 @@
+#pragma once
+// State shared by the listener and its sessions (internal to host/http).
+// Sessions hold a shared_ptr to it, so it outlives the last of them whatever
+// the destruction order of the io_context.
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "http/metrics.h"
+#include "http/router.h"
+#include "http/server.h"
+
+namespace shiming::http::detail {
+
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  // Thread-safe: closes the connection if it is waiting for a next request.
+  virtual void close_if_idle() = 0;
+};
+
+class SessionRegistry {
+ public:
+  void add(SessionBase* s, std::weak_ptr<SessionBase> w) {
+    std::lock_guard lock(mu_);
+    sessions_.emplace(s, std::move(w));
+  }
+  void remove(SessionBase* s) {
+    std::lock_guard lock(mu_);
+    sessions_.erase(s);
+  }
+  std::size_t size() const {
+    std::lock_guard lock(mu_);
+    return sessions_.size();
+  }
+  std::vector<std::shared_ptr<SessionBase>> snapshot() const {
+    std::lock_guard lock(mu_);
+    std::vector<std::shared_ptr<SessionBase>> out;
+    for (const auto& [_, w] : sessions_)
+      if (auto s = w.lock()) out.push_back(std::move(s));
+    return out;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions_;
+};
+
+struct ServerShared {
+  ServerShared(ServerOptions o, const Router& r, Metrics& m) : options(std::move(o)), router(r), metrics(m) {
+    auto pick = [](std::chrono::milliseconds ms, std::chrono::seconds s) {
+      return ms.count() > 0 ? ms : std::chrono::duration_cast<std::chrono::milliseconds>(s);
+    };
+    read_timeout = pick(options.read_timeout_ms, options.read_timeout);
+    write_timeout = pick(options.write_timeout_ms, options.write_timeout);
+    idle_timeout = pick(options.idle_timeout_ms, options.idle_timeout);
+    for (const auto& [method, pattern] : router.routes()) route_metrics.push_back(&metrics.route(method, pattern));
+    unmatched = &metrics.route("", "unmatched");
+  }
+
+  ServerOptions options;
+  std::chrono::milliseconds read_timeout{}, write_timeout{}, idle_timeout{};
+  const Router& router;
+  Metrics& metrics;
+  std::vector<RouteMetrics*> route_metrics;  // by Router route index
+  RouteMetrics* unmatched = nullptr;
+  std::atomic<bool> stopping{false};
+  SessionRegistry sessions;
+};
+
+}  // namespace shiming::http::detail
