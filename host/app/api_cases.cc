@@ -1,0 +1,146 @@
+// Citizen routes: open a case, upload documents, submit, see the status.
+#include "app/api_util.h"
+#include "app/case_service.h"
+#include "app/worker_pool.h"
+#include "common/dates.h"
+#include "common/random.h"
+#include "core/json_body.h"
+
+#include <openssl/rand.h>
+
+namespace shiming::api {
+namespace {
+
+using V = nlohmann::json::value_t;
+
+// Loads the case and checks the caller may see it; 404 otherwise (no hint
+// that a case exists in another province).
+bool load_case(ApiContext& ctx, sdk::HttpRequest& req, storage::CaseRecord& out, sdk::HttpResponse& err) {
+  auto c = ctx.hub.case_repo.get(req.params["id"]);
+  if (!c || !may_see_case(req.actor, *c)) {
+    err = error_response({"CASE_NOT_FOUND", "No such case.", "没有找到该认证申请。", "id"});
+    return false;
+  }
+  out = std::move(c.value());
+  return true;
+}
+
+std::vector<std::string> draw_actions(const std::vector<std::string>& enabled, int length) {
+  std::vector<std::string> pool = enabled, out;
+  while ((int)out.size() < length && !pool.empty()) {
+    unsigned char b[4];
+    RAND_bytes(b, sizeof b);
+    std::uint32_t r = (std::uint32_t(b[0]) << 24) | (b[1] << 16) | (b[2] << 8) | b[3];
+    std::size_t i = r % pool.size();
+    out.push_back(pool[i]);
+    pool.erase(pool.begin() + static_cast<long>(i));
+  }
+  return out;
+}
+
+}  // namespace
+
+void register_case_routes(http::Router& router, ApiContext& ctx, std::size_t upload_limit) {
+  router.add("POST", "/api/v1/provinces/{province}/cases", [&ctx](sdk::HttpRequest& req) {
+    sdk::HttpResponse denied;
+    if (!authorize(ctx, req, {}, denied)) return denied;
+    auto body = parse_body(req.body, {{"name", V::string, true, 90},
+                                      {"id_number", V::string, true, 32},
+                                      {"sex", V::string, true, 1},
+                                      {"phone", V::string, true, 20},
+                                      {"exam_session", V::string, true, 32},
+                                      {"channel", V::string, false, 32}});
+    if (!body) return error_response(body.error());
+    sdk::OpenCaseRequest r;
+    r.province = req.params["province"];
+    r.channel = body->value("channel", "online");
+    r.exam_session = (*body)["exam_session"];
+    r.identity.name = (*body)["name"];
+    r.identity.id_number = (*body)["id_number"];
+    r.identity.sex = (*body)["sex"];
+    r.identity.phone = (*body)["phone"];
+    // Anyone may open an online case: the citizen becomes its holder.
+    sdk::Actor actor = req.actor.role == "anonymous" ? sdk::Actor{"citizen", "", "", "citizen"} : req.actor;
+    auto opened = ctx.hub.case_service().open(r, actor);
+    if (!opened) return error_response(opened.error());
+    return ok({{"case_id", opened->case_id}, {"candidate_id", opened->candidate_id},
+               {"token", opened->citizen_token}, {"status", "collecting"}},
+              201);
+  });
+
+  router.add("GET", "/api/v1/cases/{id}", [&ctx](sdk::HttpRequest& req) {
+    sdk::HttpResponse err;
+    if (!authorize(ctx, req, {"citizen", "reviewer", "clerk", "admin"}, err)) return err;
+    storage::CaseRecord c;
+    if (!load_case(ctx, req, c, err)) return err;
+    return ok(case_json(ctx.hub, c, req.actor.role != "citizen"));
+  });
+
+  http::RouteOptions upload;
+  upload.max_body = upload_limit;
+  router.add(
+      "PUT", "/api/v1/cases/{id}/documents/{kind}",
+      [&ctx](sdk::HttpRequest& req) {
+        sdk::HttpResponse err;
+        if (!authorize(ctx, req, {"citizen", "clerk"}, err)) return err;
+        storage::CaseRecord c;
+        if (!load_case(ctx, req, c, err)) return err;
+        sdk::Evidence e;
+        e.kind = req.params["kind"];
+        e.content_type = std::string(req.header("Content-Type"));
+        e.data.assign(req.body.begin(), req.body.end());
+        if (auto nonce = req.query.find("nonce"); nonce != req.query.end()) e.meta["nonce"] = nonce->second;
+        auto s = ctx.hub.case_service().attach(c.id, std::move(e), req.actor);
+        if (!s) return error_response(s.error());
+        return ok({{"case_id", c.id}, {"kind", req.params["kind"]}, {"stored", true},
+                   {"size", req.body.size()}});
+      },
+      upload);
+
+  router.add("POST", "/api/v1/cases/{id}/submit", [&ctx](sdk::HttpRequest& req) {
+    sdk::HttpResponse err;
+    if (!authorize(ctx, req, {"citizen", "clerk"}, err)) return err;
+    storage::CaseRecord c;
+    if (!load_case(ctx, req, c, err)) return err;
+    auto s = ctx.hub.case_service().submit(c.id, req.actor);
+    if (!s) return error_response(s.error());
+    ctx.workers.notify();
+    auto fresh = ctx.hub.case_repo.get(c.id);
+    return ok(case_json(ctx.hub, fresh ? fresh.value() : c, false), 202);
+  });
+
+  router.add("POST", "/api/v1/cases/{id}/liveness/challenge", [&ctx](sdk::HttpRequest& req) {
+    sdk::HttpResponse err;
+    if (!authorize(ctx, req, {"citizen", "clerk"}, err)) return err;
+    storage::CaseRecord c;
+    if (!load_case(ctx, req, c, err)) return err;
+    if (c.status != "collecting")
+      return error_response({"CASE_NOT_EDITABLE", "The case was already submitted.", "申请已提交。", ""});
+    auto snap = ctx.hub.rules().current();
+    const auto* p = snap->province(c.province);
+    const auto* ch = p ? p->enabled_channel(c.channel) : nullptr;
+    const rules::PipelineStep* step = nullptr;
+    if (ch)
+      for (const auto& s : ch->pipeline)
+        if (s.verifier == "liveness") step = &s;
+    if (!step)
+      return error_response({"LIVENESS_NOT_REQUIRED", "This channel does not use a liveness check.",
+                             "该渠道不需要活体检测。", ""});
+    std::vector<std::string> enabled = step->params.value("actions", std::vector<std::string>{"blink", "turn_left", "turn_right"});
+    int length = step->params.value("challenge_length", 2);
+    int ttl = step->params.value("challenge_ttl_seconds", 60);
+    auto now = ctx.hub.clock().now();
+    std::string nonce = random_token(18);
+    nlohmann::json record = {{"case_id", c.id}, {"actions", draw_actions(enabled, length)},
+                             {"issued_at", format_time(now)},
+                             {"expires_at", format_time(now + std::chrono::seconds(ttl))},
+                             {"used", false}};
+    if (auto s = ctx.hub.records().put("liveness_challenges", nonce, record, c.id); !s)
+      return error_response(s.error());
+    return ok({{"nonce", nonce}, {"actions", record["actions"]}, {"expires_at", record["expires_at"]},
+               {"upload", "/api/v1/cases/" + c.id + "/documents/liveness-video?nonce=" + nonce}},
+              201);
+  });
+}
+
+}  // namespace shiming::api

@@ -1,0 +1,340 @@
+#include "app/case_service.h"
+
+#include <algorithm>
+
+#include "app/hub.h"
+#include "common/dates.h"
+#include "common/random.h"
+#include "core/case_state.h"
+#include "core/image_check.h"
+#include "crypto/digest.h"
+#include "shiming/idnumber/id_number.h"
+#include "shiming/sdk/pii.h"
+
+namespace shiming {
+namespace {
+
+sdk::Error case_not_found() {
+  return {"CASE_NOT_FOUND", "No such case.", "没有找到该认证申请。", ""};
+}
+
+bool valid_utf8_name(const std::string& s) {
+  // JSON parsing already guarantees UTF-8; refuse control characters and ASCII digits.
+  if (s.empty() || s.size() > 90) return false;
+  for (unsigned char c : s)
+    if (c < 0x20 || c == 0x7f || (c >= '0' && c <= '9') || c == '<' || c == '>') return false;
+  return true;
+}
+
+std::string exam_date_of(Hub& hub, const std::string& province, const std::string& session) {
+  auto snap = hub.rules().current();
+  if (const auto* p = snap->province(province))
+    if (const auto* s = p->session(session)) return format_date(s->exam_date);
+  return {};
+}
+
+}  // namespace
+
+sdk::CaseView to_view(const storage::CaseRecord& c, const std::string& exam_date) {
+  sdk::CaseView v;
+  v.id = c.id;
+  v.province = c.province;
+  v.channel = c.channel;
+  v.exam_session = c.exam_session;
+  v.exam_date = exam_date;
+  v.status = c.status;
+  v.candidate_id = c.candidate_id;
+  v.identity = c.identity;
+  return v;
+}
+
+// ---- evidence ---------------------------------------------------------------
+
+std::optional<sdk::Evidence> EvidenceAdapter::get(const std::string& case_id, std::string_view kind) {
+  auto stored = hub_.evidence_repo.get(case_id, std::string(kind));
+  if (!stored) return std::nullopt;
+  sdk::Evidence e;
+  e.kind = stored->meta.kind;
+  e.content_type = stored->meta.content_type;
+  e.data = std::move(stored->data);
+  e.meta = std::move(stored->extra);
+  return e;
+}
+
+sdk::Status EvidenceAdapter::put(const std::string& case_id, const sdk::Evidence& e) {
+  return hub_.evidence_repo.put(case_id, e.kind, e.content_type, e.data, e.meta, hub_.clock().now());
+}
+
+std::vector<std::string> EvidenceAdapter::kinds(const std::string& case_id) {
+  std::vector<std::string> out;
+  for (const auto& m : hub_.evidence_repo.list(case_id)) out.push_back(m.kind);
+  return out;
+}
+
+// ---- cases ------------------------------------------------------------------
+
+sdk::Result<sdk::CaseView> CaseService::get(const std::string& case_id) {
+  auto c = hub_.case_repo.get(case_id);
+  if (!c) return case_not_found();
+  return to_view(*c, exam_date_of(hub_, c->province, c->exam_session));
+}
+
+sdk::Result<sdk::OpenedCase> CaseService::open(const sdk::OpenCaseRequest& r, const sdk::Actor& actor) {
+  auto snap = hub_.rules().current();
+  const auto* province = snap->province(r.province);
+  if (!province)
+    return sdk::Error{"PROVINCE_NOT_FOUND", "No such province: '" + r.province + "'.",
+                      "没有该省份。", "province"};
+  const auto* channel_rules = province->enabled_channel(r.channel);
+  sdk::Channel* channel = hub_.channel(r.channel);
+  if (!channel_rules || !channel)
+    return sdk::Error{"CHANNEL_DISABLED",
+                      "The channel '" + r.channel + "' is not available in this province.",
+                      "本省未开通该认证渠道。", "channel"};
+  auto roles = channel->opener_roles();
+  if (std::find(roles.begin(), roles.end(), actor.role) == roles.end())
+    return sdk::Error{"FORBIDDEN", "You may not open a case on this channel.",
+                      "您无权通过该渠道提交认证申请。", ""};
+  const auto* session = province->session(r.exam_session);
+  if (!session)
+    return sdk::Error{"SESSION_NOT_FOUND", "No such exam session: '" + r.exam_session + "'.",
+                      "没有该考试批次。", "exam_session"};
+  auto now = hub_.clock().now();
+  if (now >= session->verification_deadline)
+    return sdk::Error{"VERIFICATION_CLOSED",
+                      "Verification for this exam session closed at " +
+                          format_time(session->verification_deadline) + ".",
+                      "本次考试的实名认证已截止。", "exam_session"};
+
+  // Declared identity: the GB 11643 essentials are checked at once so a typo
+  // is fixed now, not after review; the pipeline's id_number step checks the rest.
+  if (!valid_utf8_name(r.identity.name))
+    return sdk::Error{"NAME_INVALID", "Enter your name exactly as printed on your ID card.",
+                      "请按身份证上的姓名填写。", "name"};
+  if (r.identity.sex != "M" && r.identity.sex != "F")
+    return sdk::Error{"SEX_INVALID", "sex must be M or F.", "性别应为 M（男）或 F（女）。", "sex"};
+  bool phone_ok = r.identity.phone.size() >= 7 && r.identity.phone.size() <= 20 &&
+                  std::all_of(r.identity.phone.begin(), r.identity.phone.end(),
+                              [](char ch) { return (ch >= '0' && ch <= '9') || ch == '+' || ch == '-'; });
+  if (!phone_ok)
+    return sdk::Error{"PHONE_INVALID", "Enter a valid phone number.", "请填写有效的电话号码。", "phone"};
+  idnumber::Options opt;
+  opt.today = china_date(now);
+  auto id = idnumber::check(r.identity.id_number, opt);
+  if (!id.valid) {
+    for (const auto& chk : id.checks) {
+      if (chk.ok || chk.rule == "region" || chk.rule == "age" || chk.rule == "sex") continue;
+      auto advice = idnumber::advice_for(chk.code);
+      return sdk::Error{chk.code,
+                        std::string(advice.message.empty() ? "The ID number is not valid." : advice.message) +
+                            (advice.en.empty() ? "" : " " + std::string(advice.en)),
+                        std::string(advice.message_zh.empty() ? "身份证号码无效。" : advice.message_zh) +
+                            std::string(advice.zh),
+                        "id_number"};
+    }
+    return sdk::Error{"ID_FORMAT", "The ID number is not valid.", "身份证号码无效。", "id_number"};
+  }
+
+  sdk::DeclaredIdentity identity = r.identity;
+  identity.id_number = id.normalized;
+
+  std::lock_guard lock(open_mu_);
+  auto candidate = hub_.candidates.find_or_create(r.province, identity, now);
+  if (!candidate) return candidate.error();
+  int attempt = 1;
+  for (const auto& earlier : hub_.case_repo.list_for_candidate(candidate->id)) {
+    if (earlier.exam_session != r.exam_session) continue;
+    if (earlier.status == case_status::kVerified)
+      return sdk::Error{"ALREADY_VERIFIED", "You are already verified for this exam session.",
+                        "您已完成本次考试的实名认证（已实名）。", ""};
+    if (!is_final_status(earlier.status))
+      return sdk::Error{"CASE_EXISTS",
+                        "A verification case for this ID number is already in progress. Use the "
+                        "link you received when you opened it, or call the hotline.",
+                        "该身份证号码已有进行中的认证申请，请使用当时获得的链接继续，或拨打咨询电话。",
+                        "id_number"};
+    attempt = std::max(attempt, earlier.attempt + 1);
+  }
+  if (attempt > channel_rules->max_attempts)
+    return sdk::Error{"TOO_MANY_ATTEMPTS",
+                      "You have used all " + std::to_string(channel_rules->max_attempts) +
+                          " online attempts. Please go to a provincial exam office in person.",
+                      "线上认证次数已用完，请携带身份证原件到省考试机构现场办理。", ""};
+
+  storage::CaseRecord c;
+  c.id = random_id();
+  c.candidate_id = candidate->id;
+  c.province = r.province;
+  c.channel = r.channel;
+  c.exam_session = r.exam_session;
+  c.status = case_status::kCollecting;
+  std::string token = "ct_" + random_token(24);
+  c.citizen_token_hash = crypto::sha256_hex(token);
+  c.identity = identity;
+  c.attempt = attempt;
+  c.created_at = c.updated_at = now;
+  if (auto s = hub_.case_repo.insert(c); !s) return s.error();
+  audit_event(c, actor, attempt > 1 ? "case_reopened" : "case_opened",
+              "attempt " + std::to_string(attempt));
+  log_event(spdlog::level::info, "case opened",
+            {{"case", c.id}, {"province", c.province}, {"channel", c.channel},
+             {"id_number", sdk::mask_id_number(identity.id_number)}, {"attempt", attempt}});
+  return sdk::OpenedCase{c.id, c.candidate_id, token};
+}
+
+sdk::Result<sdk::DocumentPolicy> CaseService::document_policy(const storage::CaseRecord& c,
+                                                              const std::string& kind) {
+  sdk::Channel* channel = hub_.channel(c.channel);
+  auto settings = hub_.channel_settings(c.province, c.channel);
+  if (!channel || !settings)
+    return sdk::Error{"CHANNEL_DISABLED", "This channel is no longer available.",
+                      "该认证渠道已停用。", ""};
+  for (auto& p : channel->documents(*settings))
+    if (p.kind == kind) return p;
+  return sdk::Error{"UNKNOWN_DOCUMENT_KIND", "This channel does not accept a document '" + kind + "'.",
+                    "该渠道不接受此类材料。", "kind"};
+}
+
+sdk::Status CaseService::attach(const std::string& case_id, sdk::Evidence e, const sdk::Actor& actor) {
+  auto c = hub_.case_repo.get(case_id);
+  if (!c) return case_not_found();
+  if (c->status != case_status::kCollecting)
+    return sdk::Error{"CASE_NOT_EDITABLE",
+                      "Documents can only be changed before the case is submitted.",
+                      "申请提交后不能再修改材料。", ""};
+  auto policy = document_policy(*c, e.kind);
+  if (!policy) return policy.error();
+  if (e.data.size() > policy->max_bytes)
+    return sdk::Error{"BODY_TOO_LARGE",
+                      "The file is too large (limit " + std::to_string(policy->max_bytes / 1024 / 1024) + " MB).",
+                      "文件过大。", "body"};
+  if (e.data.empty())
+    return sdk::Error{"EMPTY_DOCUMENT", "The upload is empty.", "上传的文件为空。", "body"};
+  std::string ct = e.content_type.substr(0, e.content_type.find(';'));
+  if (std::find(policy->content_types.begin(), policy->content_types.end(), ct) == policy->content_types.end())
+    return sdk::Error{"UNSUPPORTED_MEDIA_TYPE", "This document must be one of the accepted file types.",
+                      "文件类型不受支持。", "Content-Type"};
+  if (ct.rfind("image/", 0) == 0) {
+    ImageLimits limits;
+    limits.max_pixels = policy->max_pixels;
+    auto info = check_image(ct, std::string_view(reinterpret_cast<const char*>(e.data.data()), e.data.size()), limits);
+    if (!info) return info.error();
+    e.meta["width"] = info->width;
+    e.meta["height"] = info->height;
+  }
+  e.content_type = ct;
+  e.meta["uploaded_at"] = format_time(hub_.clock().now());
+  if (auto s = evidence_.put(case_id, e); !s) return s;
+  audit_event(*c, actor, "document_uploaded", e.kind);
+  return {};
+}
+
+sdk::Status CaseService::submit(const std::string& case_id, const sdk::Actor& actor) {
+  auto c = hub_.case_repo.get(case_id);
+  if (!c) return case_not_found();
+  if (c->status != case_status::kCollecting)
+    return check_transition(c->status, case_status::kSubmitted, actor.role);
+  sdk::Channel* channel = hub_.channel(c->channel);
+  auto snap = hub_.rules().current();
+  const auto* province = snap->province(c->province);
+  const auto* rules = province ? province->enabled_channel(c->channel) : nullptr;
+  if (!channel || !rules)
+    return sdk::Error{"CHANNEL_DISABLED", "This channel is no longer available.", "该认证渠道已停用。", ""};
+  auto present = evidence_.kinds(case_id);
+  for (const auto& p : channel->documents(rules->settings))
+    if (p.required && std::find(present.begin(), present.end(), p.kind) == present.end())
+      return sdk::Error{"MISSING_DOCUMENT", "Upload the document '" + p.kind + "' before submitting.",
+                        "提交前请先上传材料：" + p.kind + "。", p.kind};
+  auto view = to_view(*c, exam_date_of(hub_, c->province, c->exam_session));
+  if (auto s = channel->check_submit(view, present, rules->settings); !s) return s;
+
+  auto now = hub_.clock().now();
+  int sla = rules->sla_working_days > 0 ? rules->sla_working_days : channel->default_sla_working_days();
+  if (auto s = transition_record(*c, case_status::kSubmitted, actor, "submitted"); !s) return s;
+  (void)hub_.case_repo.set_submitted_at(c->id, now);
+  (void)hub_.case_repo.set_due_at(c->id, province->calendar.add_working_days(now, sla), now);
+  auto job = hub_.jobs.enqueue(c->id, "pipeline", c->expedited ? 10 : 0, now, now);
+  if (!job) return job.error();
+  return {};
+}
+
+sdk::Status CaseService::transition(const std::string& case_id, const std::string& to,
+                                    const sdk::Actor& actor, const std::string& reason) {
+  auto c = hub_.case_repo.get(case_id);
+  if (!c) return case_not_found();
+  return transition_record(*c, to, actor, reason);
+}
+
+sdk::Status CaseService::transition_record(storage::CaseRecord& c, const std::string& to,
+                                           const sdk::Actor& actor, const std::string& reason) {
+  if (auto s = check_transition(c.status, to, actor.role); !s) return s;
+  auto now = hub_.clock().now();
+  if (auto s = hub_.case_repo.update_status(c.id, c.status, to, now); !s) return s;
+  if (is_final_status(to)) (void)hub_.case_repo.set_decided_at(c.id, now);
+  storage::AuditEntry a;
+  a.created_at = now;
+  a.actor_role = actor.role;
+  a.actor_id = actor.id;
+  a.province = c.province;
+  a.case_id = c.id;
+  a.action = "status_changed";
+  a.from_status = c.status;
+  a.to_status = to;
+  a.reason = reason;
+  auto appended = hub_.audit.append(a);
+  if (!appended)
+    log_event(spdlog::level::err, "audit append failed", {{"case", c.id}, {"error", appended.error().message}});
+  log_event(spdlog::level::info, "case status changed",
+            {{"case", c.id}, {"from", c.status}, {"to", to}, {"actor", actor.role}});
+  c.status = to;
+  return {};
+}
+
+void CaseService::audit_event(const storage::CaseRecord& c, const sdk::Actor& actor,
+                              const std::string& action, const std::string& reason) {
+  storage::AuditEntry a;
+  a.created_at = hub_.clock().now();
+  a.actor_role = actor.role;
+  a.actor_id = actor.id;
+  a.province = c.province;
+  a.case_id = c.id;
+  a.action = action;
+  a.from_status = c.status;
+  a.to_status = c.status;
+  a.reason = reason;
+  auto appended = hub_.audit.append(a);
+  if (!appended)
+    log_event(spdlog::level::err, "audit append failed", {{"case", c.id}, {"error", appended.error().message}});
+}
+
+sdk::Result<std::string> CaseService::find_by_id_number(const std::string& province,
+                                                        const std::string& id_number) {
+  auto cand = hub_.candidates.find_id(province, id_number);
+  if (!cand) return case_not_found();
+  auto latest = hub_.case_repo.latest_for_candidate(*cand);
+  if (!latest) return case_not_found();
+  return *latest;
+}
+
+sdk::Status CaseService::decide(const std::string& case_id, bool approve,
+                                const std::vector<std::string>& reasons, const std::string& comment,
+                                const sdk::Actor& actor) {
+  auto c = hub_.case_repo.get(case_id);
+  if (!c) return case_not_found();
+  std::string to = approve ? case_status::kVerified : case_status::kRejected;
+  std::string why = approve ? "approved" : "rejected";
+  for (const auto& r : reasons) why += " " + r;
+  if (auto s = transition_record(*c, to, actor, why); !s) return s;
+  storage::DecisionRecord d;
+  d.case_id = case_id;
+  d.actor_id = actor.id;
+  d.decision = to;
+  d.reasons = reasons;
+  d.comment = comment;
+  d.created_at = hub_.clock().now();
+  auto appended = hub_.decisions.append(d);
+  if (!appended) return appended.error();
+  return {};
+}
+
+}  // namespace shiming

@@ -1,0 +1,67 @@
+#pragma once
+// Cases as the API and the plugins use them: opening (with duplicate and
+// attempt checks), documents (checked against the channel's policy, stored
+// encrypted), submission (SLA due date, job enqueued), state transitions
+// (state machine + audit record), and the review decision.
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "shiming/sdk/channel.h"
+#include "shiming/sdk/services.h"
+#include "storage/records.h"
+
+namespace shiming {
+
+class Hub;
+namespace rules { struct ProvinceRules; struct ChannelRules; }
+
+class EvidenceAdapter : public sdk::EvidenceStore {
+ public:
+  explicit EvidenceAdapter(Hub& hub) : hub_(hub) {}
+  std::optional<sdk::Evidence> get(const std::string& case_id, std::string_view kind) override;
+  sdk::Status put(const std::string& case_id, const sdk::Evidence& evidence) override;
+  std::vector<std::string> kinds(const std::string& case_id) override;
+
+ private:
+  Hub& hub_;
+};
+
+class CaseService : public sdk::Cases {
+ public:
+  explicit CaseService(Hub& hub) : hub_(hub), evidence_(hub) {}
+
+  sdk::Result<sdk::CaseView> get(const std::string& case_id) override;
+  sdk::Result<sdk::OpenedCase> open(const sdk::OpenCaseRequest& request, const sdk::Actor& actor) override;
+  sdk::Status attach(const std::string& case_id, sdk::Evidence evidence, const sdk::Actor& actor) override;
+  sdk::Status submit(const std::string& case_id, const sdk::Actor& actor) override;
+  sdk::Status transition(const std::string& case_id, const std::string& to, const sdk::Actor& actor,
+                         const std::string& reason) override;
+  sdk::Result<std::string> find_by_id_number(const std::string& province,
+                                             const std::string& id_number) override;
+
+  // A reviewer's decision: approve -> verified, reject -> rejected with codes.
+  sdk::Status decide(const std::string& case_id, bool approve, const std::vector<std::string>& reasons,
+                     const std::string& comment, const sdk::Actor& actor);
+
+  sdk::EvidenceStore& evidence_store() { return evidence_; }
+
+  // The document policy of a kind on the case's channel, or an error
+  // (UNKNOWN_DOCUMENT_KIND, CHANNEL_DISABLED).
+  sdk::Result<sdk::DocumentPolicy> document_policy(const storage::CaseRecord& c, const std::string& kind);
+
+  // Records an audit entry for a case event that is not a state change.
+  void audit_event(const storage::CaseRecord& c, const sdk::Actor& actor, const std::string& action,
+                   const std::string& reason);
+
+ private:
+  sdk::Status transition_record(storage::CaseRecord& c, const std::string& to, const sdk::Actor& actor,
+                                const std::string& reason);
+  Hub& hub_;
+  EvidenceAdapter evidence_;
+  std::mutex open_mu_;  // one open at a time per process: duplicate checks are not racy here
+};
+
+sdk::CaseView to_view(const storage::CaseRecord& c, const std::string& exam_date);
+
+}  // namespace shiming
