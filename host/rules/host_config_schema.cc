@@ -1,0 +1,99 @@
+// The schema of config/host.yaml, in the same structs plugins use.
+#include "rules/host_config.h"
+
+namespace shiming::rules {
+
+using sdk::ConfigField;
+using sdk::ConfigSchema;
+using sdk::FieldType;
+
+namespace {
+
+ConfigSchema build_host_schema() {
+  ConfigSchema s;
+  ConfigField listen{.name = "listen", .type = FieldType::object, .doc = "Where the HTTP(S) server listens."};
+  listen.fields = {
+      {.name = "address", .type = FieldType::string, .default_value = "127.0.0.1",
+       .doc = "IPv4 or IPv6 address to bind."},
+      {.name = "port", .type = FieldType::integer, .default_value = 8080, .min = 1, .max = 65535},
+  };
+  s.fields.push_back(listen);
+  s.fields.push_back({.name = "io_threads", .type = FieldType::integer, .default_value = 1,
+                      .min = 1, .max = 64, .doc = "Threads running the network I/O."});
+  s.fields.push_back({.name = "worker_threads", .type = FieldType::integer, .default_value = 2,
+                      .min = 1, .max = 256, .doc = "Threads running verification jobs (OCR, faces)."});
+  ConfigField database{.name = "database", .type = FieldType::object};
+  database.fields = {{.name = "url", .type = FieldType::string,
+                      .default_value = "sqlite:var/shiming.db",
+                      .doc = "sqlite:<path> or mysql://user:password@host:port/db"}};
+  s.fields.push_back(database);
+  s.fields.push_back({.name = "plugin_dir", .type = FieldType::string, .default_value = "build/release/plugins",
+                      .doc = "Directory of the plugin .so files."});
+  ConfigField plugins{.name = "plugins", .type = FieldType::list,
+                      .default_value = nlohmann::json::array(),
+                      .doc = "The plugins to load, in order."};
+  plugins.fields = {
+      {.name = "name", .type = FieldType::string, .required = true},
+      {.name = "file", .type = FieldType::string, .doc = "Default: <plugin_dir>/lib<name>.so"},
+      {.name = "optional", .type = FieldType::boolean, .default_value = false,
+       .doc = "When true, a plugin that fails to load is skipped with a warning."},
+      {.name = "config", .type = FieldType::object,
+       .doc = "Validated against the plugin's own config schema when it is loaded.",
+       .open = true},
+  };
+  s.fields.push_back(plugins);
+  s.fields.push_back({.name = "rules_dir", .type = FieldType::string, .default_value = "config/provinces"});
+  s.fields.push_back({.name = "keyring_file", .type = FieldType::string, .default_value = "var/keys/keyring.json"});
+  s.fields.push_back({.name = "evidence_dir", .type = FieldType::string, .default_value = "var/evidence"});
+  ConfigField tls{.name = "tls", .type = FieldType::object};
+  tls.fields = {
+      {.name = "cert_file", .type = FieldType::string, .default_value = ""},
+      {.name = "key_file", .type = FieldType::string, .default_value = ""},
+      {.name = "client_ca_file", .type = FieldType::string, .default_value = ""},
+  };
+  s.fields.push_back(tls);
+  ConfigField log{.name = "log", .type = FieldType::object};
+  log.fields = {
+      {.name = "level", .type = FieldType::string, .default_value = "info",
+       .allowed = {"debug", "info", "warn", "error"}},
+      {.name = "file", .type = FieldType::string, .default_value = ""},
+      {.name = "json", .type = FieldType::boolean, .default_value = true},
+  };
+  s.fields.push_back(log);
+  ConfigField limits{.name = "limits", .type = FieldType::object};
+  limits.fields = {
+      {.name = "upload_max_bytes", .type = FieldType::integer, .default_value = 8 << 20,
+       .min = 1024, .max = 256.0 * (1 << 20)},
+      {.name = "header_limit_bytes", .type = FieldType::integer, .default_value = 16 << 10,
+       .min = 1024, .max = 1 << 20},
+      {.name = "json_body_max_bytes", .type = FieldType::integer, .default_value = 1 << 20,
+       .min = 1024, .max = 64 << 20},
+      {.name = "request_timeout_seconds", .type = FieldType::integer, .default_value = 30,
+       .min = 1, .max = 3600},
+  };
+  s.fields.push_back(limits);
+  ConfigField jobs{.name = "jobs", .type = FieldType::object};
+  jobs.fields = {{.name = "lease_seconds", .type = FieldType::integer, .default_value = 60,
+                  .min = 5, .max = 86400,
+                  .doc = "A job taken by a worker returns to the queue if not finished in time."}};
+  s.fields.push_back(jobs);
+  ConfigField audit{.name = "audit", .type = FieldType::object};
+  audit.fields = {
+      {.name = "retention_days", .type = FieldType::integer, .default_value = 3650, .min = 365,
+       .max = 36500},
+      {.name = "evidence_sweep_minutes", .type = FieldType::integer, .default_value = 60,
+       .min = 1, .max = 10080,
+       .doc = "How often images past the province's retention are deleted."},
+  };
+  s.fields.push_back(audit);
+  return s;
+}
+
+}  // namespace
+
+const sdk::ConfigSchema& host_config_schema() {
+  static const ConfigSchema schema = build_host_schema();
+  return schema;
+}
+
+}  // namespace shiming::rules
