@@ -1,0 +1,28 @@
+#pragma once
+// Measurements derived from 68 landmarks.
+#include <opencv2/core.hpp>
+
+#include "shiming/face/landmarks.h"
+
+namespace shiming::face {
+
+// Eye aspect ratio (Soukupova & Cech 2016), the mean of both eyes:
+// ~0.25-0.35 open, < 0.15 closed.
+double eye_aspect_ratio(const FaceLandmarks& lm);
+double eye_aspect_ratio(const FaceLandmarks& lm, bool left);
+
+// Inner-lip opening divided by mouth width: ~0 closed, > 0.35 wide open.
+double mouth_opening(const FaceLandmarks& lm);
+
+struct HeadPose {
+  double yaw = 0;    // degrees, + = the person turns to their left (face moves to image right)
+  double pitch = 0;  // degrees, + = chin up
+  double roll = 0;   // degrees
+  bool valid = false;
+};
+
+// solvePnP of six landmarks against a generic 3D face, pinhole camera with
+// focal length = image width.
+HeadPose estimate_head_pose(const FaceLandmarks& lm, cv::Size image_size);
+
+}  // namespace shiming::face
