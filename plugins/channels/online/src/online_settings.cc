@@ -47,9 +47,6 @@ sdk::ConfigSchema online_rules_schema() {
                                    "A live face photo must be uploaded before submitting."));
   s.fields.push_back(boolean_field("liveness_required",
                                    "A liveness video must be uploaded before submitting."));
-  s.fields.push_back(integer_field("max_attempts", 3, 1, 20,
-                                   "Online attempts per candidate and exam session before the "
-                                   "candidate is sent to a window."));
   return s;
 }
 
@@ -75,9 +72,6 @@ sdk::Result<OnlineSettings> parse_online_settings(const nlohmann::json& j) {
   auto get_size = [&](const char* key, std::size_t fallback) {
     return j.contains(key) && j[key].is_number_integer() ? j[key].get<std::size_t>() : fallback;
   };
-  auto get_int = [&](const char* key, int fallback) {
-    return j.contains(key) && j[key].is_number_integer() ? j[key].get<int>() : fallback;
-  };
   auto get_bool = [&](const char* key, bool fallback) {
     return j.contains(key) && j[key].is_boolean() ? j[key].get<bool>() : fallback;
   };
@@ -86,7 +80,6 @@ sdk::Result<OnlineSettings> parse_online_settings(const nlohmann::json& j) {
   s.max_video_bytes = get_size("max_video_bytes", s.max_video_bytes);
   s.face_required = get_bool("face_required", s.face_required);
   s.liveness_required = get_bool("liveness_required", s.liveness_required);
-  s.max_attempts = get_int("max_attempts", s.max_attempts);
   return s;
 }
 

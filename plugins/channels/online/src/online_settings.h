@@ -1,4 +1,5 @@
-// The province's settings for the `online` channel, typed and checked.
+// The province's settings for the `online` channel, typed and checked. (Attempt limits and the
+// SLA are channel-level keys the host reads itself: rules::ChannelRules.)
 #pragma once
 
 #include <cstddef>
@@ -15,7 +16,6 @@ struct OnlineSettings {
   std::size_t max_video_bytes = 8u << 20;     // liveness video (MJPEG / WebM / MP4)
   bool face_required = false;
   bool liveness_required = false;
-  int max_attempts = 3;                       // attempts per candidate and exam session
 };
 
 // The schema the host validates the province's `channels.online` section against.

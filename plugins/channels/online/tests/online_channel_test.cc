@@ -117,7 +117,7 @@ TEST(OnlineChannelSchema, DeclaresTheSettings) {
   std::vector<std::string> names;
   for (const auto& f : OnlineChannel::rules_schema().fields) names.push_back(f.name);
   EXPECT_EQ(names, (std::vector<std::string>{"max_upload_bytes", "max_pixels", "max_video_bytes",
-                                             "face_required", "liveness_required", "max_attempts"}));
+                                             "face_required", "liveness_required"}));
 }
 
 }  // namespace

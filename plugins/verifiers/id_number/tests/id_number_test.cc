@@ -198,3 +198,57 @@ TEST(Advice, EveryCodeHasBothLanguages) {
 
 }  // namespace
 }  // namespace shiming::idnumber
+
+namespace shiming::idnumber {
+namespace {
+
+// ISO 7064 MOD 11-2 catches every single-digit substitution and every transposition of two
+// different adjacent digits: checked over many generated numbers.
+TEST(CheckCharacter, DetectsEverySingleSubstitutionAndAdjacentTransposition) {
+  std::uint32_t x = 2026;
+  for (int round = 0; round < 300; ++round) {
+    std::string body;
+    for (int i = 0; i < 17; ++i) {
+      x = x * 1664525u + 1013904223u;
+      body += static_cast<char>('0' + (x >> 16) % 10);
+    }
+    const char good = check_character(body);
+    for (std::size_t i = 0; i < 17; ++i) {
+      for (char d = '0'; d <= '9'; ++d) {
+        if (d == body[i]) continue;
+        std::string changed = body;
+        changed[i] = d;
+        EXPECT_NE(check_character(changed), good) << body << " pos " << i;
+      }
+      if (i + 1 < 17 && body[i] != body[i + 1]) {
+        std::string swapped = body;
+        std::swap(swapped[i], swapped[i + 1]);
+        EXPECT_NE(check_character(swapped), good) << body << " swap " << i;
+      }
+    }
+  }
+}
+
+// Arbitrary bytes never crash check(), and whatever it accepts round-trips.
+TEST(Check, ArbitraryInputNeverCrashes) {
+  std::uint32_t x = 7;
+  const std::string alphabet = "0123456789Xx -\xEF\xBC\x91\xE3\x80\x80\xff";
+  for (int round = 0; round < 20000; ++round) {
+    x = x * 1664525u + 1013904223u;
+    std::size_t len = (x >> 8) % 24;
+    std::string s;
+    for (std::size_t i = 0; i < len; ++i) {
+      x = x * 1664525u + 1013904223u;
+      s += alphabet[(x >> 16) % alphabet.size()];
+    }
+    IdCheck c = check(s, kToday);
+    ASSERT_FALSE(c.checks.empty());
+    if (c.valid) {
+      EXPECT_EQ(c.normalized.size(), 18u);
+      EXPECT_TRUE(check(c.normalized, kToday).valid);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace shiming::idnumber
