@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace shiming::http {
@@ -31,7 +32,10 @@ void append_number(std::string& out, double v) {
   if (std::isnan(v)) { out += "NaN"; return; }
   if (std::isinf(v)) { out += v > 0 ? "+Inf" : "-Inf"; return; }
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
+  for (int precision = 15; precision <= 17; ++precision) {  // shortest form that round-trips
+    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
   out += buf;
 }
 
@@ -139,30 +143,33 @@ std::string Metrics::render() const {
     const std::uint64_t count = r->count_.load(std::memory_order_relaxed);
     if (count == 0) continue;
     std::uint64_t cumulative = 0;
-    std::map<std::string, std::string> labels{{"method", r->method_}, {"route", r->pattern_}};
+    std::string labels = "{method=\"";
+    append_escaped_label(labels, r->method_);
+    labels += "\",route=\"";
+    append_escaped_label(labels, r->pattern_);
+    labels += "\"";
     for (std::size_t i = 0; i <= RouteMetrics::kBuckets.size(); ++i) {
-      std::string le;
+      out += "shiming_http_request_duration_seconds_bucket";
+      out += labels;
+      out += ",le=\"";
       if (i < RouteMetrics::kBuckets.size()) {
         cumulative += r->buckets_[i].load(std::memory_order_relaxed);
-        append_number(le, RouteMetrics::kBuckets[i]);
+        append_number(out, RouteMetrics::kBuckets[i]);
       } else {
         cumulative = std::max(cumulative, count);  // +Inf is the total count
-        le = "+Inf";
+        out += "+Inf";
       }
-      labels["le"] = le;
-      out += "shiming_http_request_duration_seconds_bucket";
-      append_labels(out, labels);
-      out.push_back(' ');
+      out += "\"} ";
       out += std::to_string(cumulative);
       out.push_back('\n');
     }
-    labels.erase("le");
+    labels += "}";
     out += "shiming_http_request_duration_seconds_sum";
-    append_labels(out, labels);
+    out += labels;
     out.push_back(' ');
     append_number(out, static_cast<double>(r->sum_ns_.load(std::memory_order_relaxed)) / 1e9);
     out += "\nshiming_http_request_duration_seconds_count";
-    append_labels(out, labels);
+    out += labels;
     out.push_back(' ');
     out += std::to_string(count);
     out.push_back('\n');

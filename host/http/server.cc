@@ -8,6 +8,7 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -115,27 +116,33 @@ sdk::Status Server::Impl::setup_tls() {
   if (SSL_CTX_set_cipher_list(native, kTls12Ciphers) != 1)
     return tls_error("Cannot set the TLS cipher list: " + openssl_reason(), "无法设置 TLS 加密套件。");
 
-  boost::system::error_code ec;
   ERR_clear_error();
-  ctx->use_certificate_chain_file(o.tls_cert_file, ec);
-  if (ec)
+  if (SSL_CTX_use_certificate_chain_file(native, o.tls_cert_file.c_str()) != 1)
     return tls_error("Cannot load the TLS certificate " + o.tls_cert_file + ": " + openssl_reason(),
                      "无法加载 TLS 证书：" + o.tls_cert_file);
   ERR_clear_error();
-  ctx->use_private_key_file(o.tls_key_file, asio::ssl::context::pem, ec);
-  if (ec)
+  if (SSL_CTX_use_PrivateKey_file(native, o.tls_key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+    const unsigned long first = ERR_peek_error();
+    if (ERR_GET_LIB(first) == ERR_LIB_X509 && ERR_GET_REASON(first) == X509_R_KEY_VALUES_MISMATCH) {
+      ERR_clear_error();
+      return tls_error("The TLS private key " + o.tls_key_file + " does not match the certificate " +
+                           o.tls_cert_file + ".",
+                       "TLS 私钥与证书不匹配。");
+    }
     return tls_error("Cannot load the TLS private key " + o.tls_key_file + ": " + openssl_reason(),
                      "无法加载 TLS 私钥：" + o.tls_key_file);
+  }
   ERR_clear_error();
   if (SSL_CTX_check_private_key(native) != 1)
-    return tls_error("The TLS private key does not match the certificate (" + o.tls_key_file + ", " +
-                         o.tls_cert_file + ").",
+    return tls_error("The TLS private key " + o.tls_key_file + " does not match the certificate " +
+                         o.tls_cert_file + ".",
                      "TLS 私钥与证书不匹配。");
 
   if (!o.tls_client_ca_file.empty()) {
     if (auto s = check_readable(o.tls_client_ca_file, "TLS client CA file", "TLS 客户端 CA 文件"); !s)
       return s;
     ERR_clear_error();
+    boost::system::error_code ec;
     ctx->load_verify_file(o.tls_client_ca_file, ec);
     if (ec)
       return tls_error("Cannot load the client CA " + o.tls_client_ca_file + ": " + openssl_reason(),

@@ -2,6 +2,7 @@
 #include "http/session.h"
 
 #include <chrono>
+#include <limits>
 #include <optional>
 
 #include <openssl/ssl.h>
@@ -142,7 +143,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     idle_ = false;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(shared_->options.header_limit));
-    parser_->body_limit(boost::none);  // checked against the route once the header is known
+    // Checked against the route once the header is known. (Not boost::none:
+    // Beast 1.74 compares Content-Length > none as true.)
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     beast::get_lowest_layer(stream_).expires_after(shared_->read_timeout);
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
@@ -158,6 +161,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   void on_header(beast::error_code ec) {
     started_ = Clock::now();
     if (ec == bhttp::error::header_limit) return reply_error(431);
+    if (ec == bhttp::error::body_limit) return reply_error(413);
     if (ec && is_parse_error(ec)) return reply_error(400);
     if (ec) return close_now();  // peer closed, timeout (slow client), reset
 
