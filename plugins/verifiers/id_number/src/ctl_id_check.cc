@@ -60,8 +60,16 @@ nlohmann::ordered_json to_json(const IdCheck& c) {
   return j;
 }
 
+// The input for a terminal: control characters shown as '?', so no escape sequence is echoed.
+std::string printable(const std::string& s) {
+  std::string out = s;
+  for (char& ch : out)
+    if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) ch = '?';
+  return out;
+}
+
 void print_text(const IdCheck& c, std::ostream& out) {
-  out << c.input << "  " << (c.valid ? "VALID" : "INVALID");
+  out << printable(c.input) << "  " << (c.valid ? "VALID" : "INVALID");
   if (!c.normalized.empty() && c.normalized != c.input) out << "  18-digit: " << c.normalized;
   out << "\n";
   for (const auto& rc : c.checks) {

@@ -79,6 +79,13 @@ TEST(CtlIdCheck, BinaryInputGivesValidJson) {
   EXPECT_EQ(objs[0]["checks"]["format"]["code"], "ID_FORMAT");
 }
 
+TEST(CtlIdCheck, TextOutputEchoesNoControlCharacters) {
+  CtlRun r = run({"\x1b[2J1101051949"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos);
+  EXPECT_NE(r.out.find("?[2J1101051949"), std::string::npos);
+}
+
 TEST(CtlIdCheck, UsageErrorsExitTwo) {
   EXPECT_EQ(run({}).code, 2);
   EXPECT_EQ(run({"--json"}).code, 2);
