@@ -17,8 +17,11 @@
 namespace {
 using namespace shiming;
 
+std::string g_config_file;
+std::string g_database;  // --database URL overrides host.yaml
+
 int usage() {
-  std::cerr << "usage: shimingctl [--config FILE] COMMAND ...\n"
+  std::cerr << "usage: shimingctl [--config FILE] [--database URL] COMMAND ...\n"
                "  rules check FILE|DIR... [--plugins DIR] [--json]\n"
                "  id check NUMBER... [--json]\n"
                "  user add NAME --province P --role clerk|reviewer|admin   (password on stdin)\n"
@@ -29,7 +32,10 @@ int usage() {
 sdk::Result<rules::HostConfig> load_config(const std::string& file) {
   if (file.empty())
     return sdk::Error{"USAGE", "this command needs --config FILE", "需要 --config 参数", ""};
-  return rules::load_host_config(file);
+  auto config = rules::load_host_config(file);
+  if (config && !g_database.empty())
+    if (auto s = rules::apply_database_override(*config, g_database); !s) return s.error();
+  return config;
 }
 
 sdk::Result<std::unique_ptr<storage::Database>> open_db(const rules::HostConfig& config) {
@@ -100,11 +106,11 @@ int audit_verify(const std::string& config_file, const std::vector<std::string>&
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  std::string config_file;
-  if (args.size() >= 2 && args[0] == "--config") {
-    config_file = args[1];
+  while (args.size() >= 2 && (args[0] == "--config" || args[0] == "--database")) {
+    (args[0] == "--config" ? g_config_file : g_database) = args[1];
     args.erase(args.begin(), args.begin() + 2);
   }
+  const std::string& config_file = g_config_file;
   if (args.size() < 2) return usage();
   std::string group = args[0], verb = args[1];
   std::vector<std::string> rest(args.begin() + 2, args.end());

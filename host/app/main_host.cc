@@ -18,8 +18,9 @@ namespace {
 int usage() {
   std::fprintf(stderr,
                "usage: shiming-host --config FILE [--listen ADDR:PORT] [--database URL]\n"
-               "                    [--plugin-dir DIR] [--data-dir DIR]\n"
-               "  --data-dir puts the key file, evidence and log file under DIR.\n");
+               "                    [--plugin-dir DIR] [--data-dir DIR] [--workers N]\n"
+               "  --data-dir puts the key file, evidence and log file under DIR.\n"
+               "  --workers 0 runs an API-only host (another host on the same database runs the jobs).\n");
   return 2;
 }
 
@@ -27,7 +28,7 @@ int usage() {
 
 int main(int argc, char** argv) {
   using namespace shiming;
-  std::string config_file, listen, database, plugin_dir, data_dir;
+  std::string config_file, listen, database, plugin_dir, data_dir, workers_flag;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&](std::string& out) {
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
     else if (a == "--database") ok = next(database);
     else if (a == "--plugin-dir") ok = next(plugin_dir);
     else if (a == "--data-dir") ok = next(data_dir);
+    else if (a == "--workers") ok = next(workers_flag);
     else if (a == "--help" || a == "-h") return usage(), 0;
     else ok = false;
     if (!ok) return usage();
@@ -75,6 +77,14 @@ int main(int argc, char** argv) {
     config->keyring_file = (dir / "keys" / "keyring.json").string();
     config->evidence_dir = (dir / "evidence").string();
     config->log.file = (dir / "shiming.log").string();
+  }
+  if (!workers_flag.empty()) {
+    try {
+      config->worker_threads = std::stoi(workers_flag);
+    } catch (...) {
+      return usage();
+    }
+    if (config->worker_threads < 0 || config->worker_threads > 256) return usage();
   }
   if (!config->log.file.empty())
     std::filesystem::create_directories(std::filesystem::path(config->log.file).parent_path());

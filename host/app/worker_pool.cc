@@ -12,7 +12,7 @@
 
 namespace shiming {
 
-WorkerPool::WorkerPool(Hub& hub, int threads) : hub_(hub), threads_(std::max(1, threads)) {
+WorkerPool::WorkerPool(Hub& hub, int threads) : hub_(hub), threads_(std::max(0, threads)) {
   char name[256] = {0};
   gethostname(name, sizeof name - 1);
   host_id_ = std::string(name) + ":" + std::to_string(getpid()) + ":" + random_token(4);
