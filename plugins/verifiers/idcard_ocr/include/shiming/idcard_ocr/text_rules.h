@@ -1,0 +1,56 @@
+// Text rules of the card: the 56 ethnic groups, dates, validity spans, name normalisation and
+// the UTF-8 helpers the field readers use. Pure functions.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace shiming::idcard_ocr {
+
+// UTF-8 code points as separate strings; invalid bytes are dropped.
+std::vector<std::string> utf8_code_points(std::string_view s);
+
+// The 56 official names as printed on the card (汉, 蒙古, 回, 藏, ...).
+const std::vector<std::string_view>& ethnicities();
+// The nearest official name (edit distance over code points, a trailing 族 ignored), and the
+// distance; nullopt when nothing is within `max_distance`.
+struct Snapped {
+  std::string value;
+  int distance = 0;
+};
+std::optional<Snapped> snap_ethnicity(std::string_view text, int max_distance = 1);
+
+// Levenshtein distance over code points.
+int edit_distance(std::string_view a, std::string_view b);
+// Character accuracy of `read` against `truth`: 1 - distance / max(len(truth), 1), at least 0.
+double char_accuracy(std::string_view truth, std::string_view read);
+
+// Full-width ASCII to half-width, ideographic and ASCII spaces and middle dots' look-alikes
+// normalised ("·" for U+00B7, U+30FB, U+2022), all whitespace removed, ASCII upper-cased.
+std::string normalize_name(std::string_view name);
+
+// "YYYY-MM-DD".
+std::string format_date(std::chrono::year_month_day d);
+std::optional<std::chrono::year_month_day> parse_iso_date(std::string_view s);
+
+// The validity period as printed: "2015.03.01-2035.03.01" or "2015.03.01-长期". OCR noise
+// between the digits is tolerated.
+struct Validity {
+  std::chrono::year_month_day from;
+  bool long_term = false;
+  std::chrono::year_month_day to;  // when !long_term
+};
+std::optional<Validity> parse_validity(std::string_view text);
+
+// Birth as printed: "1990年1月5日" (digits with 年 月 日, spaces anywhere).
+std::optional<std::chrono::year_month_day> parse_printed_birth(std::string_view text);
+
+// Whether the span from issue to expiry is one the Resident Identity Card Law allows for the
+// holder's age at issue: under 16 -> 5 years, 16-25 -> 10, 26-45 -> 20, 46 and over -> 长期.
+// One year of tolerance on the age boundary is given (cards are often issued near birthdays).
+bool validity_span_allowed(const Validity& v, std::chrono::year_month_day birth);
+
+}  // namespace shiming::idcard_ocr

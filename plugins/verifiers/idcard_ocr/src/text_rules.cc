@@ -1,0 +1,207 @@
+#include "shiming/idcard_ocr/text_rules.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+#include "shiming/idnumber/id_number.h"
+
+namespace shiming::idcard_ocr {
+
+using namespace std::chrono;
+
+std::vector<std::string> utf8_code_points(std::string_view s) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > s.size()) {
+      ++i;
+      continue;
+    }
+    bool ok = true;
+    for (std::size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) ok = false;
+    if (ok) out.emplace_back(s.substr(i, n));
+    i += ok ? n : 1;
+  }
+  return out;
+}
+
+const std::vector<std::string_view>& ethnicities() {
+  static const std::vector<std::string_view> kAll = {
+      "汉", "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白",
+      "土家", "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡",
+      "纳西", "景颇", "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬",
+      "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安",
+      "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺"};
+  return kAll;
+}
+
+int edit_distance(std::string_view a, std::string_view b) {
+  auto x = utf8_code_points(a), y = utf8_code_points(b);
+  std::vector<int> prev(y.size() + 1), cur(y.size() + 1);
+  for (std::size_t j = 0; j <= y.size(); ++j) prev[j] = static_cast<int>(j);
+  for (std::size_t i = 1; i <= x.size(); ++i) {
+    cur[0] = static_cast<int>(i);
+    for (std::size_t j = 1; j <= y.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1)});
+    std::swap(prev, cur);
+  }
+  return prev[y.size()];
+}
+
+double char_accuracy(std::string_view truth, std::string_view read) {
+  double n = std::max<std::size_t>(utf8_code_points(truth).size(), 1);
+  return std::max(0.0, 1.0 - edit_distance(truth, read) / n);
+}
+
+std::optional<Snapped> snap_ethnicity(std::string_view text, int max_distance) {
+  std::string t;
+  for (const auto& cp : utf8_code_points(text))
+    if (cp.size() > 1 && cp != "族") t += cp;  // drop ASCII noise and the 族 suffix
+  if (t.empty()) return std::nullopt;
+  std::optional<Snapped> best;
+  for (auto name : ethnicities()) {
+    int d = edit_distance(t, name);
+    if (!best || d < best->distance) best = Snapped{std::string(name), d};
+  }
+  if (!best || best->distance > max_distance) return std::nullopt;
+  // A one-character name is only trusted on an exact read.
+  if (utf8_code_points(best->value).size() == 1 && best->distance > 0) return std::nullopt;
+  return best;
+}
+
+std::string normalize_name(std::string_view name) {
+  std::string out;
+  for (const auto& cp : utf8_code_points(name)) {
+    // U+FF01..U+FF5E full-width ASCII -> half-width.
+    if (cp.size() == 3 && static_cast<unsigned char>(cp[0]) == 0xEF) {
+      unsigned v = ((static_cast<unsigned char>(cp[0]) & 0x0F) << 12) |
+                   ((static_cast<unsigned char>(cp[1]) & 0x3F) << 6) | (static_cast<unsigned char>(cp[2]) & 0x3F);
+      if (v >= 0xFF01 && v <= 0xFF5E) {
+        char c = static_cast<char>(v - 0xFF01 + 0x21);
+        out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        continue;
+      }
+    }
+    if (cp == "\xE3\x80\x80" || cp == " " || cp == "\t" || cp == "\n" || cp == "\r") continue;  // spaces
+    if (cp == "\xC2\xB7" || cp == "\xE3\x83\xBB" || cp == "\xE2\x80\xA2" || cp == "\xE2\x80\xA7" ||
+        cp == ".") {
+      out += "\xC2\xB7";
+      continue;
+    }
+    if (cp.size() == 1) {
+      out += static_cast<char>(std::toupper(static_cast<unsigned char>(cp[0])));
+      continue;
+    }
+    out += cp;
+  }
+  return out;
+}
+
+std::string format_date(year_month_day d) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                static_cast<unsigned>(d.day()));
+  return buf;
+}
+
+std::optional<year_month_day> parse_iso_date(std::string_view s) {
+  int y = 0;
+  unsigned m = 0, d = 0;
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  if (std::sscanf(std::string(s).c_str(), "%4d-%2u-%2u", &y, &m, &d) != 3) return std::nullopt;
+  year_month_day r{year(y), month(m), day(d)};
+  if (!r.ok()) return std::nullopt;
+  return r;
+}
+
+namespace {
+
+std::string digits_of(std::string_view s) {
+  std::string out;
+  for (char c : s)
+    if (c >= '0' && c <= '9') out += c;
+  return out;
+}
+
+std::optional<year_month_day> ymd8(std::string_view d) {
+  if (d.size() != 8) return std::nullopt;
+  year_month_day r{year(std::stoi(std::string(d.substr(0, 4)))),
+                   month(static_cast<unsigned>(std::stoi(std::string(d.substr(4, 2))))),
+                   day(static_cast<unsigned>(std::stoi(std::string(d.substr(6, 2)))))};
+  if (!r.ok() || r.year() < year(1900) || r.year() > year(2200)) return std::nullopt;
+  return r;
+}
+
+}  // namespace
+
+std::optional<Validity> parse_validity(std::string_view text) {
+  std::string d = digits_of(text);
+  bool long_term = text.find("长期") != std::string_view::npos ||
+                   (text.find("长") != std::string_view::npos && d.size() == 8) ||
+                   (text.find("期") != std::string_view::npos && d.size() == 8);
+  Validity v;
+  if (d.size() == 8 && long_term) {
+    auto from = ymd8(d);
+    if (!from) return std::nullopt;
+    v.from = *from;
+    v.long_term = true;
+    return v;
+  }
+  if (d.size() != 16) return std::nullopt;
+  auto from = ymd8(d.substr(0, 8));
+  auto to = ymd8(d.substr(8, 8));
+  if (!from || !to) return std::nullopt;
+  v.from = *from;
+  v.to = *to;
+  return v;
+}
+
+std::optional<year_month_day> parse_printed_birth(std::string_view text) {
+  // Groups of digits separated by anything (年 月 日 or OCR noise).
+  std::vector<std::string> groups;
+  std::string cur;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      cur += c;
+    } else if (!cur.empty()) {
+      groups.push_back(cur);
+      cur.clear();
+    }
+  }
+  if (!cur.empty()) groups.push_back(cur);
+  if (groups.size() == 1 && groups[0].size() == 8) return ymd8(groups[0]);
+  if (groups.size() != 3 || groups[0].size() != 4 || groups[1].size() > 2 || groups[2].size() > 2) return std::nullopt;
+  year_month_day r{year(std::stoi(groups[0])), month(static_cast<unsigned>(std::stoi(groups[1]))),
+                   day(static_cast<unsigned>(std::stoi(groups[2])))};
+  if (!r.ok() || r.year() < year(1900)) return std::nullopt;
+  return r;
+}
+
+bool validity_span_allowed(const Validity& v, year_month_day birth) {
+  int age = idnumber::age_on(birth, v.from);
+  auto span_for = [](int a) { return a < 16 ? 5 : a <= 25 ? 10 : a <= 45 ? 20 : 0; };
+  std::vector<int> allowed = {span_for(age), span_for(age - 1), span_for(age + 1)};
+  int span = 0;
+  if (!v.long_term) {
+    year_month_day expect_base = v.from;
+    bool found = false;
+    for (int years_n : {5, 10, 20}) {
+      year_month_day e{expect_base.year() + years(years_n), expect_base.month(), expect_base.day()};
+      if (!e.ok()) e = year_month_day{e.year(), month(3), day(1)};
+      // Feb 29 issues expire on Feb 28 or Mar 1.
+      auto diff = (sys_days(v.to) - sys_days(e)).count();
+      if (diff >= -1 && diff <= 1) {
+        span = years_n;
+        found = true;
+      }
+    }
+    if (!found) return false;
+  }
+  return std::find(allowed.begin(), allowed.end(), span) != allowed.end();
+}
+
+}  // namespace shiming::idcard_ocr
