@@ -5,7 +5,8 @@
 //  - defaults.yaml: every province of its directory (they all depend on it).
 // Prints "OK <file>: <province codes>" or the diagnostics (file:line:column:
 // message) on `out`; usage errors on `err`. --json prints one JSON object:
-// {"ok":bool,"files":[...],"provinces":[...],"diagnostics":[...]}.
+// {"ok":bool,"files":[{"path","ok","provinces":[...]}],"provinces":[...],
+//  "diagnostics":[{"file","line","column","path","message"}]}.
 // Exit code: 0 valid, 1 diagnostics, 2 usage error.
 #include <functional>
 #include <ostream>

@@ -4,6 +4,7 @@
 // replace), validated against the province schema, then every enabled
 // channel's settings and every pipeline step's params are validated against
 // the schema of the plugin named there. All errors of all files are reported.
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -31,10 +32,12 @@ const sdk::ConfigSchema& province_schema();
 
 // Every *.yaml in `dir` except defaults.yaml is a province; the file name
 // (without .yaml) must equal its `code`. Error RULES_INVALID lists all
-// diagnostics; they are also appended to `out`.
+// diagnostics; they are also appended to `out`. `generation` is recorded in
+// the snapshot.
 sdk::Result<std::shared_ptr<const RulesSnapshot>> load_rules(const std::string& dir,
                                                              const PluginLookup& plugins,
-                                                             std::vector<Diagnostic>& out);
+                                                             std::vector<Diagnostic>& out,
+                                                             std::uint64_t generation = 1);
 
 struct LoadedProvince {
   ProvinceRules rules;
