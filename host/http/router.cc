@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <string_view>
 #include <stdexcept>
 
 #include "http/url.h"
@@ -129,7 +130,7 @@ RouteMatch Router::match(std::string_view method, std::string_view raw_path) con
 
   const Route* best = nullptr;
   const Route* best_get = nullptr;  // HEAD falls back to GET
-  std::set<std::string_view> allowed;
+  std::vector<std::string_view> allowed;  // for 405, only filled when the path matches
   auto more_specific = [](const Route& a, const Route& b) {
     for (std::size_t i = 0; i < a.segments.size(); ++i)
       if (a.segments[i].param != b.segments[i].param) return !a.segments[i].param;
@@ -141,17 +142,19 @@ RouteMatch Router::match(std::string_view method, std::string_view raw_path) con
     for (std::size_t i = 0; i < seg.size() && ok; ++i)
       ok = r.segments[i].param ? !seg[i].empty() : r.segments[i].text == seg[i];
     if (!ok) continue;
-    allowed.insert(r.method);
     if (r.method == method) {
       if (!best || more_specific(r, *best)) best = &r;
-    } else if (method == "HEAD" && r.method == "GET") {
-      if (!best_get || more_specific(r, *best_get)) best_get = &r;
+    } else {
+      allowed.push_back(r.method);
+      if (method == "HEAD" && r.method == "GET" && (!best_get || more_specific(r, *best_get))) best_get = &r;
     }
   }
   if (!best) best = best_get;
   if (!best) {
     if (allowed.empty()) return fail(404, not_found());
-    if (allowed.count("GET")) allowed.insert("HEAD");
+    if (std::find(allowed.begin(), allowed.end(), "GET") != allowed.end()) allowed.push_back("HEAD");
+    std::sort(allowed.begin(), allowed.end());
+    allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
     for (std::string_view a : allowed) {
       if (!m.allow.empty()) m.allow += ", ";
       m.allow += a;

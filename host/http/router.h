@@ -33,7 +33,7 @@ struct RouteMatch {
   std::string allow;                // for 405: "GET, HEAD, POST"
   const Handler* handler = nullptr;  // valid while the Router lives
   RouteOptions options;
-  std::string pattern;               // the matched pattern, for metrics and logs
+  std::string_view pattern;          // the matched pattern (metrics, logs); valid while the Router lives
   std::size_t route_index = 0;       // index into routes(); stable after start-up
   std::map<std::string, std::string> params;  // percent-decoded path parameters
 };

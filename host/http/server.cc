@@ -67,13 +67,15 @@ struct Server::Impl {
         shared(std::make_shared<detail::ServerShared>(std::move(o), r, m)),
         acceptor(ioc),
         accept_retry(ioc),
-        drain_timer(ioc) {}
+        drain_timer(ioc),
+        sweep_timer(ioc) {}
 
   asio::io_context ioc;
   std::shared_ptr<detail::ServerShared> shared;
   tcp::acceptor acceptor;
   asio::steady_timer accept_retry;
   asio::steady_timer drain_timer;
+  asio::steady_timer sweep_timer;
   std::shared_ptr<asio::ssl::context> tls;
   std::optional<asio::signal_set> signals;
   std::function<void()> on_reload;
@@ -88,7 +90,18 @@ struct Server::Impl {
   void wait_signal();
   void begin_shutdown();
   void drain_check();
+  void sweep();
 };
+
+// Closes connections whose read/write/idle deadline has passed.
+void Server::Impl::sweep() {
+  const std::int64_t now = detail::steady_now_ns();
+  for (auto& s : shared->sessions.snapshot()) s->close_if_expired(now);
+  sweep_timer.expires_after(shared->sweep_interval);
+  sweep_timer.async_wait([this](boost::system::error_code e) {
+    if (!e) sweep();
+  });
+}
 
 sdk::Status Server::Impl::setup_tls() {
   const ServerOptions& o = options();
@@ -162,7 +175,8 @@ sdk::Status Server::Impl::setup_tls() {
 }
 
 void Server::Impl::do_accept() {
-  acceptor.async_accept(asio::make_strand(ioc), [this](boost::system::error_code ec, tcp::socket socket) {
+  acceptor.async_accept(asio::make_strand(ioc.get_executor()), [this](boost::system::error_code ec,
+                                                                      detail::ConnectionSocket socket) {
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
     if (shared->stopping.load()) return;
     if (ec) {
@@ -274,6 +288,7 @@ sdk::Status Server::start() {
             {{"address", o.address}, {"port", im.port}, {"tls", static_cast<bool>(im.tls)},
              {"mutual_tls", !o.tls_client_ca_file.empty()}});
   im.do_accept();
+  im.sweep();
   return {};
 }
 

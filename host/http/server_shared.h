@@ -2,7 +2,9 @@
 // State shared by the listener and its sessions (internal to host/http).
 // Sessions hold a shared_ptr to it, so it outlives the last of them whatever
 // the destruction order of the io_context.
+#include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -20,7 +22,15 @@ class SessionBase {
   virtual ~SessionBase() = default;
   // Thread-safe: closes the connection if it is waiting for a next request.
   virtual void close_if_idle() = 0;
+  // Thread-safe: closes the connection if its current I/O deadline (steady
+  // clock, ns) has passed. Called by the server's timeout sweep.
+  virtual void close_if_expired(std::int64_t now_ns) = 0;
 };
+
+inline std::int64_t steady_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch()).count();
+}
 
 class SessionRegistry {
  public:
@@ -59,7 +69,15 @@ struct ServerShared {
     idle_timeout = pick(options.idle_timeout_ms, options.idle_timeout);
     for (const auto& [method, pattern] : router.routes()) route_metrics.push_back(&metrics.route(method, pattern));
     unmatched = &metrics.route("", "unmatched");
+    // Timeouts are enforced by a periodic sweep, precise to about a quarter
+    // of the shortest timeout (no timer operation per read or write).
+    auto shortest = std::min({read_timeout, write_timeout, idle_timeout, linger_time});
+    sweep_interval = std::clamp(shortest / 4, std::chrono::milliseconds(5), std::chrono::milliseconds(500));
   }
+
+  // After a response that closes the connection, how long unread client bytes are drained.
+  std::chrono::milliseconds linger_time{2000};
+  std::chrono::milliseconds sweep_interval{500};
 
   ServerOptions options;
   std::chrono::milliseconds read_timeout{}, write_timeout{}, idle_timeout{};

@@ -1,7 +1,12 @@
 // One client connection: HTTP/1.1 keep-alive, requests answered in order.
+//
+// Reading feeds a Beast parser by hand (one read per small request, no
+// composed operations); responses are serialized into a per-connection buffer
+// and written with one gather write. Timeouts are deadlines checked by the
+// server's sweep (close_if_expired), not a timer per operation.
 #include "http/session.h"
 
-#include <chrono>
+#include <charconv>
 #include <limits>
 #include <optional>
 
@@ -10,10 +15,12 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
 
 #include "common/log.h"
 #include "http/exchange.h"
@@ -25,13 +32,14 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
-using tcp = asio::ip::tcp;
+using error_code = boost::system::error_code;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 constexpr std::size_t kReadChunk = 8 * 1024;
+constexpr std::size_t kBodyReadChunk = 64 * 1024;
 constexpr std::size_t kLingerBytes = 256 * 1024;
-constexpr std::chrono::seconds kLingerTime{2};
+constexpr std::size_t kCopyBodyBelow = 16 * 1024;  // smaller bodies go into the header buffer
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -51,6 +59,19 @@ bool valid_header(std::string_view name, std::string_view value) {
   for (char c : value)
     if (c == '\r' || c == '\n' || c == '\0') return false;
   return true;
+}
+
+void append_header(std::string& out, std::string_view name, std::string_view value) {
+  out.append(name);
+  out.append(": ");
+  out.append(value);
+  out.append("\r\n");
+}
+
+void append_uint(std::string& out, std::uint64_t v) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, end);
 }
 
 // The verified client certificate's subject in RFC 2253 form, or "".
@@ -73,15 +94,23 @@ std::string verified_peer_subject(SSL* ssl) {
   return out;
 }
 
+using PlainSocket = ConnectionSocket;
+using TlsStream = asio::ssl::stream<PlainSocket>;
+
+PlainSocket& lowest(PlainSocket& s) { return s; }
+PlainSocket& lowest(TlsStream& s) { return s.next_layer(); }
+
 template <class Stream>
 class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
  public:
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
   template <class... StreamArgs>
-  Session(std::shared_ptr<ServerShared> shared, StreamArgs&&... args)
+  explicit Session(std::shared_ptr<ServerShared> shared, StreamArgs&&... args)
       : shared_(std::move(shared)), stream_(std::forward<StreamArgs>(args)...) {
     shared_->metrics.connection_opened();
-    beast::error_code ec;
-    auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    error_code ec;
+    auto ep = lowest(stream_).remote_endpoint(ec);
     if (!ec) remote_ = ep.address().to_string();
   }
   ~Session() override {
@@ -89,87 +118,131 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     shared_->metrics.connection_closed();
   }
 
-  void start() {
-    shared_->sessions.add(this, this->weak_from_this());
-    beast::get_lowest_layer(stream_).socket().set_option(tcp::no_delay(true));
-    if constexpr (kTls) {
-      idle_ = true;
-      beast::get_lowest_layer(stream_).expires_after(shared_->read_timeout);
-      stream_.async_handshake(asio::ssl::stream_base::server,
-                              [self = this->shared_from_this()](beast::error_code ec) {
-                                self->on_handshake(ec);
-                              });
-    } else {
-      // Run on the connection's strand from the start.
-      asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->wait_request(); });
-    }
-  }
-
   void keep_alive_with(std::shared_ptr<void> p) { extra_ = std::move(p); }
 
+  void start() {
+    shared_->sessions.add(this, this->weak_from_this());
+    error_code ec;
+    lowest(stream_).set_option(asio::ip::tcp::no_delay(true), ec);
+    asio::dispatch(lowest(stream_).get_executor(), [self = this->shared_from_this()] {
+      if constexpr (kTls) {
+        self->idle_ = true;
+        self->arm(self->shared_->read_timeout);
+        self->stream_.async_handshake(asio::ssl::stream_base::server,
+                                      [self](error_code ec) { self->on_handshake(ec); });
+      } else {
+        self->wait_request();
+      }
+    });
+  }
+
   void close_if_idle() override {
-    asio::post(stream_.get_executor(), [weak = this->weak_from_this()] {
+    asio::post(lowest(stream_).get_executor(), [weak = this->weak_from_this()] {
+      if (auto self = weak.lock(); self && self->idle_) self->close_now();
+    });
+  }
+
+  void close_if_expired(std::int64_t now_ns) override {
+    const std::int64_t d = deadline_.load(std::memory_order_relaxed);
+    if (d == 0 || d > now_ns || expiry_posted_.exchange(true)) return;
+    asio::post(lowest(stream_).get_executor(), [weak = this->weak_from_this()] {
       auto self = weak.lock();
-      if (self && self->idle_) beast::get_lowest_layer(self->stream_).cancel();
+      if (!self) return;
+      self->expiry_posted_.store(false);
+      const std::int64_t dl = self->deadline_.load(std::memory_order_relaxed);
+      if (dl != 0 && dl <= steady_now_ns()) self->close_now();
     });
   }
 
  private:
-  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+  void arm(std::chrono::milliseconds d) {
+    deadline_.store(steady_now_ns() + std::chrono::duration_cast<std::chrono::nanoseconds>(d).count(),
+                    std::memory_order_relaxed);
+  }
+  void disarm() { deadline_.store(0, std::memory_order_relaxed); }
 
-  void on_handshake(beast::error_code ec) {
-    if (ec) return;  // handshake failed (protocol, certificate, timeout): just drop
+  void on_handshake(error_code ec) {
+    if (ec) return close_now();  // protocol, certificate or timeout: just drop
     if constexpr (kTls) client_subject_ = verified_peer_subject(stream_.native_handle());
     wait_request();
   }
 
-  // Between requests: wait (idle timeout) for the first byte of the next one,
-  // unless pipelined bytes are already buffered.
-  void wait_request() {
-    if (shared_->stopping.load(std::memory_order_relaxed) && buffer_.size() == 0) return close();
-    if (buffer_.size() > 0) return read_header();
-    idle_ = true;
-    beast::get_lowest_layer(stream_).expires_after(shared_->idle_timeout);
-    stream_.async_read_some(buffer_.prepare(kReadChunk),
-                            [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
-                              self->idle_ = false;
-                              if (ec) return self->close_now();
-                              self->buffer_.commit(n);
-                              self->read_header();
-                            });
-  }
+  // ---- reading -------------------------------------------------------------
 
-  void read_header() {
-    idle_ = false;
+  // Between requests: wait (idle timeout) for the next one, unless pipelined
+  // bytes are already buffered.
+  void wait_request() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(shared_->options.header_limit));
     // Checked against the route once the header is known. (Not boost::none:
     // Beast 1.74 compares Content-Length > none as true.)
     parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
-    beast::get_lowest_layer(stream_).expires_after(shared_->read_timeout);
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                               self->on_header(ec);
-                             });
+    parser_->eager(false);  // stop after the header
+    in_body_ = false;
+    if (buffer_.size() > 0) {
+      idle_ = false;
+      arm(shared_->read_timeout);
+      return parse_buffered();
+    }
+    if (shared_->stopping.load(std::memory_order_relaxed)) return close();
+    idle_ = true;
+    arm(shared_->idle_timeout);
+    read_more();
   }
 
-  static bool is_parse_error(const beast::error_code& ec) {
-    return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
-           ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
+  void read_more() {
+    const std::size_t chunk = in_body_ ? kBodyReadChunk : kReadChunk;
+    stream_.async_read_some(buffer_.prepare(chunk), [self = this->shared_from_this()](error_code ec, std::size_t n) {
+      self->on_read(ec, n);
+    });
   }
 
-  void on_header(beast::error_code ec) {
-    started_ = Clock::now();
+  void on_read(error_code ec, std::size_t n) {
+    // EOF between requests is the client's normal close; within one, a request
+    // cut off (no request has a body delimited by EOF). Either way: close.
+    if (ec) return close_now();
+    buffer_.commit(n);
+    if (idle_) {
+      idle_ = false;
+      arm(shared_->read_timeout);
+    }
+    parse_buffered();
+  }
+
+  void parse_buffered() {
+    error_code ec;
+    while (buffer_.size() > 0 && !parser_->is_done()) {
+      const std::size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == bhttp::error::need_more) {
+        ec = {};
+        break;
+      }
+      if (ec) break;
+      if (!in_body_ && parser_->is_header_done()) {
+        in_body_ = true;
+        if (!on_header()) return;  // answered (error) or waiting for 100-continue
+        if (parser_->is_done()) break;
+      }
+    }
     if (ec == bhttp::error::header_limit) return reply_error(431);
     if (ec == bhttp::error::body_limit) return reply_error(413);
-    if (ec && is_parse_error(ec)) return reply_error(400);
-    if (ec) return close_now();  // peer closed, timeout (slow client), reset
+    if (ec) return reply_error(400);
+    if (parser_->is_done()) return on_request();
+    read_more();
+  }
 
-    const auto& h = parser_->get();
-    method_ = std::string(h.method_string());
+  // Validates the header; returns false when the exchange goes on elsewhere
+  // (an error response, or a 100 Continue being written).
+  bool on_header() {
+    started_ = Clock::now();
+    auto& h = parser_->get();
+    method_.assign(h.method_string().data(), h.method_string().size());
     const bool body_follows = parser_->chunked() || (parser_->content_length() && *parser_->content_length() > 0);
-    if (shared_->stopping.load(std::memory_order_relaxed)) return reply_error(503);
-
+    if (shared_->stopping.load(std::memory_order_relaxed)) {
+      reply_error(503);
+      return false;
+    }
     std::string_view target(h.target().data(), h.target().size());
     const std::size_t q = target.find('?');
     path_ = target.substr(0, q);
@@ -180,38 +253,35 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       sdk::HttpResponse r = sdk::HttpResponse::error(match_.status, match_.error);
       if (match_.status == 405) r.headers.emplace_back("Allow", match_.allow);
       // An unread body would be taken for the next request: close instead.
-      return finish(std::move(r), !body_follows);
+      finish(std::move(r), !body_follows && h.keep_alive());
+      return false;
     }
-    if (parser_->content_length() && *parser_->content_length() > match_.options.max_body)
-      return reply_error(413);
+    if (parser_->content_length() && *parser_->content_length() > match_.options.max_body) {
+      reply_error(413);
+      return false;
+    }
     parser_->body_limit(match_.options.max_body);
-
-    if (parser_->is_done()) return on_body({});
-    if (body_follows && iequals(std::string_view(h[bhttp::field::expect].data(), h[bhttp::field::expect].size()), "100-continue")) {
-      beast::get_lowest_layer(stream_).expires_after(shared_->write_timeout);
-      asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
-                        [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                          if (ec) return self->close_now();
-                          self->read_body();
-                        });
-      return;
+    parser_->eager(true);
+    if (body_follows) {
+      auto expect = h[bhttp::field::expect];
+      if (iequals(std::string_view(expect.data(), expect.size()), "100-continue")) {
+        arm(shared_->write_timeout);
+        asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
+                          [self = this->shared_from_this()](error_code ec, std::size_t) {
+                            if (ec) return self->close_now();
+                            self->arm(self->shared_->read_timeout);
+                            self->parse_buffered();
+                          });
+        return false;
+      }
     }
-    read_body();
+    return true;
   }
 
-  void read_body() {
-    beast::get_lowest_layer(stream_).expires_after(shared_->read_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                        self->on_body(ec);
-                      });
-  }
+  // ---- handling ------------------------------------------------------------
 
-  void on_body(beast::error_code ec) {
-    if (ec == bhttp::error::body_limit) return reply_error(413);
-    if (ec && is_parse_error(ec)) return reply_error(400);
-    if (ec) return close_now();
-
+  void on_request() {
+    disarm();  // the handler's own time is not a read timeout
     auto& msg = parser_->get();
     request_.method = method_;
     request_.path.assign(path_.data(), path_.size());
@@ -232,12 +302,16 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       if (!parsed) return finish(sdk::HttpResponse::error(400, parsed.error()), keep_alive);
       request_.query = std::move(*parsed);
     }
-    sdk::HttpResponse r = call_handler(*match_.handler, request_, match_.pattern);
-    finish(std::move(r), keep_alive);
+    finish(call_handler(*match_.handler, request_, match_.pattern), keep_alive);
   }
 
   // A server error before a request was fully read: the connection is closed after it.
-  void reply_error(int status) { finish(server_error(status), false); }
+  void reply_error(int status) {
+    if (started_ == Clock::time_point{}) started_ = Clock::now();
+    finish(server_error(status), false);
+  }
+
+  // ---- writing -------------------------------------------------------------
 
   void finish(sdk::HttpResponse r, bool keep_alive) {
     if (request_.request_id.empty()) {
@@ -249,96 +323,110 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       request_.request_id = make_request_id(incoming);
     }
     if (shared_->stopping.load(std::memory_order_relaxed)) keep_alive = false;
-    const bool head = method_ == "HEAD";
-
     if (r.status < 200 || r.status > 599) {
       log_event(spdlog::level::err, "handler returned an invalid HTTP status",
-                {{"route", match_.pattern}, {"status", r.status}, {"request_id", request_.request_id}});
+                {{"route", std::string(match_.pattern)}, {"status", r.status}, {"request_id", request_.request_id}});
       r = server_error(500);
     }
-    res_ = {};
-    res_.version(11);
-    res_.result(static_cast<unsigned>(r.status));
-    for (auto& [k, v] : r.headers) {
+    const bool head = method_ == "HEAD";
+    const bool no_body = r.status == 204 || r.status == 304;
+    if (no_body) r.body.clear();
+
+    out_.clear();
+    out_.append("HTTP/1.1 ");
+    append_uint(out_, static_cast<unsigned>(r.status));
+    out_.push_back(' ');
+    auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(r.status));
+    out_.append(reason.data(), reason.size());
+    out_.append("\r\n");
+    if (!r.content_type.empty() && !r.body.empty()) append_header(out_, "Content-Type", r.content_type);
+    for (const auto& [k, v] : r.headers) {
       if (is_framing_header(k)) continue;
       if (!valid_header(k, v)) {
         log_event(spdlog::level::warn, "handler set an invalid response header; dropped",
-                  {{"route", match_.pattern}, {"request_id", request_.request_id}});
+                  {{"route", std::string(match_.pattern)}, {"request_id", request_.request_id}});
         continue;
       }
-      res_.insert(k, v);
+      append_header(out_, k, v);
     }
-    if (!r.content_type.empty() && (!r.body.empty() || head)) res_.set(bhttp::field::content_type, r.content_type);
-    if (!has_header(r, "Cache-Control")) res_.set(bhttp::field::cache_control, "no-store");
-    if (!has_header(r, "X-Content-Type-Options")) res_.set("X-Content-Type-Options", "nosniff");
-    res_.set("X-Request-Id", request_.request_id);
-    res_.set(bhttp::field::date, http_date_now());
-    res_.keep_alive(keep_alive);
-    if (r.status == 204 || r.status == 304 || r.status < 200) r.body.clear();
-    res_.body() = std::move(r.body);
-    res_.prepare_payload();
-    if (head) res_.body().clear();  // Content-Length stays that of the GET body
+    if (!has_header(r, "Cache-Control")) append_header(out_, "Cache-Control", "no-store");
+    if (!has_header(r, "X-Content-Type-Options")) append_header(out_, "X-Content-Type-Options", "nosniff");
+    append_header(out_, "X-Request-Id", request_.request_id);
+    append_header(out_, "Date", http_date_now());
+    if (!no_body) {
+      out_.append("Content-Length: ");
+      append_uint(out_, r.body.size());
+      out_.append("\r\n");
+    }
+    if (!keep_alive) append_header(out_, "Connection", "close");
+    else if (parser_ && parser_->is_header_done() && parser_->get().version() < 11)
+      append_header(out_, "Connection", "keep-alive");
+    out_.append("\r\n");
+    body_.clear();
+    if (!head) {
+      if (r.body.size() < kCopyBodyBelow) out_.append(r.body);
+      else body_ = std::move(r.body);
+    }
+    keep_alive_ = keep_alive;
 
     const auto took = Clock::now() - started_;
     const bool matched = match_.status == 200 && match_.handler != nullptr;
-    const std::string& pattern = matched ? match_.pattern : unmatched_label_;
     RouteMetrics* rm = matched ? shared_->route_metrics[match_.route_index] : shared_->unmatched;
     rm->observe(r.status, took);
     if (shared_->options.access_log)
-      log_access(method_.empty() ? "-" : method_, pattern, r.status, took, request_.request_id, remote_);
+      log_access(method_.empty() ? "-" : method_, matched ? match_.pattern : "unmatched", r.status, took,
+                 request_.request_id, remote_);
 
-    beast::get_lowest_layer(stream_).expires_after(shared_->write_timeout);
-    bhttp::async_write(stream_, res_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+    arm(shared_->write_timeout);
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(out_), asio::buffer(body_)};
+    asio::async_write(stream_, buffers, [self = this->shared_from_this()](error_code ec, std::size_t) {
       self->on_write(ec);
     });
   }
 
-  void on_write(beast::error_code ec) {
+  void on_write(error_code ec) {
     if (ec) return close_now();
-    const bool keep = res_.keep_alive();
     // Reset per-request state; buffers keep their capacity.
     match_ = {};
-    parser_.reset();
     request_.request_id.clear();
     method_.clear();
-    if (!keep) return close();
+    started_ = {};
+    if (!keep_alive_) return close();
     wait_request();
   }
 
+  // ---- closing -------------------------------------------------------------
+
   // Graceful close: TLS close_notify, or TCP half-close then drain what the
   // client still sends (so the kernel does not reset the connection and
-  // destroy the response we just sent).
+  // destroy the response just sent).
   void close() {
+    parser_.reset();
+    arm(shared_->linger_time);
     if constexpr (kTls) {
-      beast::get_lowest_layer(stream_).expires_after(kLingerTime);
-      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->close_now(); });
+      stream_.async_shutdown([self = this->shared_from_this()](error_code) { self->close_now(); });
     } else {
-      beast::error_code ec;
-      stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+      error_code ec;
+      stream_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
       if (ec) return close_now();
-      linger_deadline_ = Clock::now() + kLingerTime;
       linger();
     }
   }
 
   void linger() {
-    if constexpr (!kTls) {
-      const auto left = linger_deadline_ - Clock::now();
-      if (left <= Clock::duration::zero() || lingered_ > kLingerBytes) return close_now();
-      stream_.expires_after(std::chrono::duration_cast<std::chrono::milliseconds>(left));
-      buffer_.consume(buffer_.size());
-      stream_.async_read_some(buffer_.prepare(kReadChunk),
-                              [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
-                                if (ec) return self->close_now();
-                                self->lingered_ += n;
-                                self->linger();
-                              });
-    }
+    buffer_.consume(buffer_.size());
+    lowest(stream_).async_read_some(buffer_.prepare(kReadChunk),
+                                    [self = this->shared_from_this()](error_code ec, std::size_t n) {
+                                      self->lingered_ += n;
+                                      if (ec || self->lingered_ > kLingerBytes) return self->close_now();
+                                      self->linger();
+                                    });
   }
 
   void close_now() {
-    beast::error_code ec;
-    beast::get_lowest_layer(stream_).socket().close(ec);
+    disarm();
+    error_code ec;
+    lowest(stream_).close(ec);
   }
 
   std::shared_ptr<ServerShared> shared_;
@@ -346,33 +434,34 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  bhttp::response<bhttp::string_body> res_;
+  std::string out_;   // serialized response head (and small bodies)
+  std::string body_;  // a large body, written after out_
   sdk::HttpRequest request_;
   RouteMatch match_;
   std::string method_;
   std::string_view path_, query_;  // into the parser's target; valid until parser_ resets
   std::string remote_;
   std::string client_subject_;
-  const std::string unmatched_label_ = "unmatched";
   Clock::time_point started_{};
-  Clock::time_point linger_deadline_{};
+  std::atomic<std::int64_t> deadline_{0};  // steady ns; 0: none
+  std::atomic<bool> expiry_posted_{false};
   std::size_t lingered_ = 0;
   bool idle_ = false;  // waiting for a next request (or the TLS handshake)
+  bool in_body_ = false;
+  bool keep_alive_ = true;
 };
 
 }  // namespace
 
-void start_plain_session(std::shared_ptr<ServerShared> shared, tcp::socket socket) {
-  auto s = std::make_shared<Session<beast::tcp_stream>>(std::move(shared), std::move(socket));
-  s->start();
+void start_plain_session(std::shared_ptr<ServerShared> shared, ConnectionSocket socket) {
+  std::make_shared<Session<PlainSocket>>(std::move(shared), std::move(socket))->start();
 }
 
-void start_tls_session(std::shared_ptr<ServerShared> shared, tcp::socket socket,
+void start_tls_session(std::shared_ptr<ServerShared> shared, ConnectionSocket socket,
                        std::shared_ptr<asio::ssl::context> tls) {
-  using TlsStream = beast::ssl_stream<beast::tcp_stream>;
-  auto s = std::make_shared<Session<TlsStream>>(std::move(shared), std::move(socket), *tls);
-  s->keep_alive_with(std::move(tls));
-  s->start();
+  auto session = std::make_shared<Session<TlsStream>>(std::move(shared), std::move(socket), *tls);
+  session->keep_alive_with(std::move(tls));
+  session->start();
 }
 
 }  // namespace shiming::http::detail
