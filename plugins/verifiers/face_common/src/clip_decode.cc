@@ -29,32 +29,6 @@ sdk::Error size_mismatch() {
                     "视频各帧尺寸不一致。");
 }
 
-// End of the JPEG starting at `i` (one past its EOI), or 0 when malformed.
-std::size_t jpeg_end(std::span<const std::uint8_t> d, std::size_t i) {
-  if (i + 2 > d.size() || d[i] != 0xFF || d[i + 1] != 0xD8) return 0;
-  i += 2;
-  while (i + 2 <= d.size()) {
-    if (d[i] != 0xFF) return 0;
-    std::uint8_t m = d[i + 1];
-    if (m == 0xFF) { ++i; continue; }
-    if (m == 0xD9) return i + 2;
-    if ((m >= 0xD0 && m <= 0xD7) || m == 0x01) { i += 2; continue; }
-    if (i + 4 > d.size()) return 0;
-    std::size_t len = (std::size_t(d[i + 2]) << 8) | d[i + 3];
-    if (len < 2) return 0;
-    i += 2 + len;
-    if (m == 0xDA) {
-      // Entropy-coded data: FF is followed by 00 (stuffing) or a restart marker.
-      while (i + 1 < d.size()) {
-        if (d[i] == 0xFF && d[i + 1] != 0x00 && !(d[i + 1] >= 0xD0 && d[i + 1] <= 0xD7)) break;
-        ++i;
-      }
-      if (i + 1 >= d.size()) return 0;
-    }
-  }
-  return 0;
-}
-
 sdk::Result<Clip> decode_mjpeg(std::span<const std::uint8_t> data, const ClipLimits& limits, double fps) {
   auto parts = split_mjpeg(data);
   if (!parts) return parts.error();
@@ -161,7 +135,8 @@ sdk::Result<std::vector<std::span<const std::uint8_t>>> split_mjpeg(std::span<co
       ++i;
     }
     if (i >= d.size()) break;
-    std::size_t end = jpeg_end(d, i);
+    std::size_t end = jpeg_length(d.subspan(i));
+    if (end != 0) end += i;
     if (end == 0) return corrupt("frame " + std::to_string(out.size()) + " is not a complete JPEG");
     out.push_back(d.subspan(i, end - i));
     i = end;

@@ -18,7 +18,7 @@ FaceDetector::FaceDetector(DetectorOptions options)
     : options_(options), impl_(std::make_unique<Impl>()) {}
 FaceDetector::~FaceDetector() = default;
 
-std::vector<FaceBox> FaceDetector::detect(const cv::Mat& image) const {
+std::vector<FaceBox> FaceDetector::detect(const cv::Mat& image, double min_score) const {
   if (image.empty()) return {};
   cv::Mat gray;
   if (image.channels() == 3) cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
@@ -42,11 +42,11 @@ std::vector<FaceBox> FaceDetector::detect(const cv::Mat& image) const {
   {
     std::lock_guard lock(impl_->mu);
     dlib::cv_image<unsigned char> dimg(scan);
-    impl_->hog(dimg, dets, 0.0);
+    impl_->hog(dimg, dets, std::min(0.0, min_score));
   }
   std::vector<FaceBox> out;
   for (const auto& d : dets) {
-    if (d.detection_confidence < options_.min_score) continue;
+    if (d.detection_confidence < min_score) continue;
     const auto& r = d.rect;
     cv::Rect box(int(r.left() / scale), int(r.top() / scale), int(r.width() / scale),
                  int(r.height() / scale));

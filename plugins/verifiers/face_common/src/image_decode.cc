@@ -45,6 +45,32 @@ sdk::Result<ImageHeader> jpeg_header(std::span<const std::uint8_t> d) {
 
 }  // namespace
 
+std::size_t jpeg_length(std::span<const std::uint8_t> d) {
+  std::size_t i = 0;
+  if (i + 2 > d.size() || d[i] != 0xFF || d[i + 1] != 0xD8) return 0;
+  i += 2;
+  while (i + 2 <= d.size()) {
+    if (d[i] != 0xFF) return 0;
+    std::uint8_t m = d[i + 1];
+    if (m == 0xFF) { ++i; continue; }
+    if (m == 0xD9) return i + 2;
+    if ((m >= 0xD0 && m <= 0xD7) || m == 0x01) { i += 2; continue; }
+    if (i + 4 > d.size()) return 0;
+    std::size_t len = (std::size_t(d[i + 2]) << 8) | d[i + 3];
+    if (len < 2) return 0;
+    i += 2 + len;
+    if (m == 0xDA) {
+      // Entropy-coded data: FF is followed by 00 (stuffing) or a restart marker.
+      while (i + 1 < d.size()) {
+        if (d[i] == 0xFF && d[i + 1] != 0x00 && !(d[i + 1] >= 0xD0 && d[i + 1] <= 0xD7)) break;
+        ++i;
+      }
+      if (i + 1 >= d.size()) return 0;
+    }
+  }
+  return 0;
+}
+
 sdk::Result<ImageHeader> read_image_header(std::span<const std::uint8_t> d) {
   if (d.empty()) return face_error("IMAGE_EMPTY", "The image is empty.", "图片为空。");
   if (d.size() >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF) return jpeg_header(d);
@@ -91,6 +117,9 @@ sdk::Result<cv::Mat> decode_image(std::span<const std::uint8_t> data, const Imag
                           std::to_string(limits.min_width) + "x" + std::to_string(limits.min_height) +
                           " is needed.",
                       "图片尺寸过小，无法识别人脸。");
+  }
+  if (header->format == "jpeg" && jpeg_length(data) == 0) {
+    return face_error("IMAGE_CORRUPT", "The JPEG file is cut short or damaged.", "JPEG 图片不完整或已损坏。");
   }
   cv::Mat raw(1, int(data.size()), CV_8UC1, const_cast<std::uint8_t*>(data.data()));
   cv::Mat img;

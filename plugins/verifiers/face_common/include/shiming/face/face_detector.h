@@ -14,10 +14,10 @@ struct FaceBox {
 };
 
 struct DetectorOptions {
-  double min_score = 0.1;  // detections under this are dropped (badges, textures)
+  double min_score = 0.3;  // detections under this are dropped (badges, textures)
   // Frames are scaled so their longer side is at most this before scanning
   // (speed); boxes are mapped back. 0 = never scale down.
-  int max_side = 800;
+  int max_side = 1280;
   // Images whose shorter side is under this are upsampled 2x first, so faces of
   // ~40 px are found.
   int upsample_below = 360;
@@ -31,7 +31,9 @@ class FaceDetector {
   FaceDetector& operator=(const FaceDetector&) = delete;
 
   // Faces in an 8-bit BGR or grey image, best score first. Thread-safe.
-  std::vector<FaceBox> detect(const cv::Mat& image) const;
+  std::vector<FaceBox> detect(const cv::Mat& image) const { return detect(image, options_.min_score); }
+  // With another score floor (may be negative: weaker candidates).
+  std::vector<FaceBox> detect(const cv::Mat& image, double min_score) const;
   const DetectorOptions& options() const { return options_; }
 
  private:

@@ -37,6 +37,7 @@ class FaceAnalyzer {
                                                           DetectorOptions options = {});
   // All faces (best score first) with their landmarks. Thread-safe.
   std::vector<FaceObservation> analyze(const cv::Mat& bgr) const;
+  std::vector<FaceObservation> analyze(const cv::Mat& bgr, double min_score) const;
   const FaceDetector& detector() const { return detector_; }
   const LandmarkModel& landmark_model() const { return *landmarks_; }
 

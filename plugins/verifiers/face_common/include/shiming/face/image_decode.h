@@ -30,8 +30,13 @@ struct ImageHeader {
 // IMAGE_TRUNCATED.
 sdk::Result<ImageHeader> read_image_header(std::span<const std::uint8_t> data);
 
+// Length of the complete JPEG file at the start of `data` (through its EOI
+// marker, entropy-coded segments skipped by the marker rules), or 0 when it is
+// malformed or cut short.
+std::size_t jpeg_length(std::span<const std::uint8_t> data);
+
 // Header check, then decode to 8-bit BGR. Errors as above plus IMAGE_TOO_LARGE,
-// IMAGE_TOO_SMALL, IMAGE_CORRUPT.
+// IMAGE_TOO_SMALL, IMAGE_CORRUPT (also a JPEG cut short).
 sdk::Result<cv::Mat> decode_image(std::span<const std::uint8_t> data, const ImageLimits& limits = {});
 
 }  // namespace shiming::face
