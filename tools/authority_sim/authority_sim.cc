@@ -92,14 +92,18 @@ sdk::Status AuthoritySim::start() {
   threads_.emplace_back([this] { inner_->run(); });
   if (expired_) threads_.emplace_back([this] { expired_->run(); });
   if (admin_) threads_.emplace_back([this] { admin_->run(); });
-  threads_.emplace_back([this] { proxy_->run(); });
+  proxy_thread_ = std::thread([this] { proxy_->run(); });
   return {};
 }
 
 void AuthoritySim::stop() {
   if (stopped_) return;
   stopped_ = true;
+  // The proxy first, destroyed so its upstream connections close and the
+  // inner servers have nothing left to wait for.
   if (proxy_) proxy_->stop();
+  if (proxy_thread_.joinable()) proxy_thread_.join();
+  proxy_.reset();
   if (inner_) inner_->stop();
   if (expired_) expired_->stop();
   if (admin_) admin_->stop();

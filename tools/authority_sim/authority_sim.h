@@ -49,6 +49,7 @@ class AuthoritySim {
   std::unique_ptr<http::Server> inner_, expired_, admin_;
   std::unique_ptr<FaultProxy> proxy_;
   std::vector<std::thread> threads_;
+  std::thread proxy_thread_;
   bool stopped_ = false;
 };
 
