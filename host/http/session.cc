@@ -239,6 +239,14 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     auto& h = parser_->get();
     method_.assign(h.method_string().data(), h.method_string().size());
     const bool body_follows = parser_->chunked() || (parser_->content_length() && *parser_->content_length() > 0);
+    // Only plain "chunked" framing is accepted: any other transfer coding (or a
+    // final coding that is not chunked) makes the body length ambiguous (RFC 9112 6.3).
+    if (auto te = h.find(bhttp::field::transfer_encoding); te != h.end()) {
+      if (!parser_->chunked() || !iequals(std::string_view(te->value().data(), te->value().size()), "chunked")) {
+        reply_error(400);
+        return false;
+      }
+    }
     if (shared_->stopping.load(std::memory_order_relaxed)) {
       reply_error(503);
       return false;

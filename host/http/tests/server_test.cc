@@ -214,6 +214,20 @@ TEST_F(ServerTest, MalformedRequestIs400Envelope) {
   EXPECT_TRUE(c.wait_closed(5s));
 }
 
+TEST_F(ServerTest, AmbiguousBodyFramingIsRefused) {
+  serve();
+  for (const char* head : {"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",
+                           "Content-Length: 5\r\nContent-Length: 6\r\n",
+                           "Content-Length: -1\r\n", "Transfer-Encoding: gzip\r\n"}) {
+    auto c = client();
+    c.write_raw(std::string("POST /echo HTTP/1.1\r\nHost: x\r\n") + head + "\r\nhello0\r\n\r\n");
+    auto r = c.read_response();
+    EXPECT_EQ(r.status, 400) << head;
+    EXPECT_EQ(error_of(r)["code"], "BAD_REQUEST") << head;
+    EXPECT_FALSE(r.keep_alive) << head;
+  }
+}
+
 TEST_F(ServerTest, KeepAliveServesManyRequestsOnOneConnection) {
   serve();
   auto c = client();
