@@ -8,7 +8,7 @@
 
 #include "https_client.h"
 #include "shiming/authority/protocol.h"
-#include "sim_fixture.h"
+#include "testing/sim_test_env.h"
 
 namespace shiming::authority_sim::testing {
 namespace {

@@ -1,7 +1,7 @@
 // The real libauthority.so against the real simulator over mutual TLS on loopback.
 #include <gtest/gtest.h>
 
-#include "sim_fixture.h"
+#include "testing/sim_test_env.h"
 
 namespace shiming::authority_sim::testing {
 namespace {

@@ -1,6 +1,7 @@
 #pragma once
 // A running simulator with generated certificates, keys and a registry, and
-// the real libauthority.so loaded through Boost.DLL. Shared by the tests.
+// the real libauthority.so loaded through Boost.DLL. Shared by the tests and
+// the benchmark (which define SHIMING_SOURCE_DIR and SHIMING_PLUGIN_DIR).
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -10,7 +11,6 @@
 #include <vector>
 
 #include <boost/dll/shared_library.hpp>
-#include <gtest/gtest.h>
 
 #include "authority_sim.h"
 #include "shiming/sdk/plugin.h"
