@@ -98,10 +98,11 @@ sdk::Finding AuthorityClient::check(const CheckRequest& request, sdk::Clock& clo
       }
     };
 
-    if (r.error == TransportError::certificate) {
+    if (r.error == TransportError::certificate || r.error == TransportError::tls_failed) {
+      // Not retried in the call: a certificate problem does not heal in
+      // milliseconds. The case waits; operators see the error line.
       failure(r.detail);
-      log.error("authority gateway certificate refused endpoint=" + settings_.endpoint + ": " +
-                r.detail);
+      log.error("authority TLS refused endpoint=" + settings_.endpoint + ": " + r.detail);
       result = waiting_finding("AUTHORITY_TLS_REFUSED", r.detail, settings_.retry_after);
       break;
     }

@@ -192,6 +192,10 @@ TransportResult HttpsClient::post(const std::string& target,
       out.error = TransportError::timeout;
     } else if (is_reset(ec)) {
       out.error = TransportError::reset;
+    } else if (ec.category() == net::error::get_ssl_category()) {
+      // A TLS alert after the handshake: with TLS 1.3 the gateway refuses
+      // our client certificate here.
+      out.error = TransportError::tls_failed;
     } else {
       out.error = TransportError::bad_response;
     }
