@@ -73,6 +73,7 @@ sdk::Result<std::unique_ptr<Database>> Database::open(const std::string& url, in
   std::unique_ptr<Database> db(new Database(parsed->dialect, pool_size, parsed->display));
   try {
     db->pool_ = std::make_unique<soci::connection_pool>(static_cast<std::size_t>(pool_size));
+    db->last_used_.assign(static_cast<std::size_t>(pool_size), std::chrono::steady_clock::now());
     for (int i = 0; i < pool_size; ++i) {
       soci::session& s = db->pool_->at(static_cast<std::size_t>(i));
       if (parsed->dialect == Dialect::sqlite) s.open(soci::sqlite3, parsed->connect_string);
@@ -87,7 +88,44 @@ sdk::Result<std::unique_ptr<Database>> Database::open(const std::string& url, in
   return db;
 }
 
-Session Database::session() { return Session(std::make_unique<soci::session>(*pool_)); }
+Session::~Session() {
+  if (db_) db_->give_back(pos_);
+}
+
+Session& Session::operator=(Session&& o) noexcept {
+  if (this != &o) {
+    if (db_) db_->give_back(pos_);
+    db_ = o.db_;
+    pos_ = o.pos_;
+    s_ = o.s_;
+    o.db_ = nullptr;
+  }
+  return *this;
+}
+
+Session Database::session() {
+  std::size_t pos = pool_->lease();
+  soci::session& s = pool_->at(pos);
+  if (dialect_ == Dialect::mysql && std::chrono::steady_clock::now() - last_used_[pos] >= idle_check_) {
+    // is_connected() pings the server; a dropped connection is reopened with
+    // the same parameters and set up again. Failures surface on first use.
+    try {
+      if (!s.is_connected()) {
+        s.reconnect();
+        init_connection(s, dialect_);
+        log_event(spdlog::level::warn, "database connection re-established", {{"database", display_url_}});
+      }
+    } catch (const std::exception& e) {
+      log_event(spdlog::level::err, "database reconnect failed", {{"database", display_url_}, {"error", e.what()}});
+    }
+  }
+  return Session(this, pos, &s);
+}
+
+void Database::give_back(std::size_t pos) {
+  last_used_[pos] = std::chrono::steady_clock::now();
+  pool_->give_back(pos);
+}
 
 sdk::Status Database::write_transaction(soci::session& s,
                                         const std::function<sdk::Status(soci::session&)>& body) {

@@ -9,10 +9,12 @@
 //   mysql://user:password@host:port/db[?socket=/path/to.sock]
 // Times are stored everywhere as ISO-8601 UTC text "2026-05-23T08:00:00Z"
 // (fixed width, so text order is time order).
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <soci/soci.h>
 
@@ -27,17 +29,22 @@ class Database;
 // An RAII lease of one pooled connection; gives it back on destruction.
 class Session {
  public:
-  Session(Session&&) noexcept = default;
-  Session& operator=(Session&&) noexcept = default;
+  Session(Session&& o) noexcept : db_(o.db_), pos_(o.pos_), s_(o.s_) { o.db_ = nullptr; }
+  Session& operator=(Session&& o) noexcept;
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+  ~Session();
   soci::session& operator*() { return *s_; }
-  soci::session* operator->() { return s_.get(); }
+  soci::session* operator->() { return s_; }
   soci::session& get() { return *s_; }
   operator soci::session&() { return *s_; }  // NOLINT: implicit by design
 
  private:
   friend class Database;
-  explicit Session(std::unique_ptr<soci::session> s) : s_(std::move(s)) {}
-  std::unique_ptr<soci::session> s_;
+  Session(Database* db, std::size_t pos, soci::session* s) : db_(db), pos_(pos), s_(s) {}
+  Database* db_;
+  std::size_t pos_;
+  soci::session* s_;
 };
 
 class Database {
@@ -53,8 +60,11 @@ class Database {
   // The URL with the password replaced by "***" (safe to log).
   const std::string& display_url() const { return display_url_; }
 
-  // Blocks until a pooled connection is free.
+  // Blocks until a pooled connection is free. On MariaDB a connection idle for
+  // longer than the idle check (default 5 s) is pinged first and reconnected
+  // when the server dropped it (restart, wait_timeout).
   Session session();
+  void set_idle_check(std::chrono::seconds idle) { idle_check_ = idle; }
 
   // Applies the numbered migrations not yet in schema_migrations, in order,
   // each once. Safe when several hosts start at once (SQLite: BEGIN IMMEDIATE;
@@ -71,11 +81,15 @@ class Database {
                                 const std::function<sdk::Status(soci::session&)>& body);
 
  private:
+  friend class Session;
   Database(Dialect d, int pool_size, std::string display_url);
+  void give_back(std::size_t pos);
   Dialect dialect_;
   int pool_size_;
   std::string display_url_;
   std::unique_ptr<soci::connection_pool> pool_;
+  std::vector<std::chrono::steady_clock::time_point> last_used_;  // per slot; touched by its holder only
+  std::chrono::seconds idle_check_{5};
 };
 
 // A DATABASE_ERROR from an exception caught around SOCI calls.

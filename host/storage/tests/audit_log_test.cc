@@ -82,6 +82,24 @@ TEST_P(AuditLogTest, StaysLinearUnderFourConcurrentAppenders) {
   EXPECT_EQ(distinct_prev, kThreads * kEach) << "no two records may share a predecessor (a fork)";
 }
 
+TEST_P(AuditLogTest, TwoHostsShareOneLinearChain) {
+  auto other = second_host();
+  ASSERT_TRUE(other);
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      AuditLog log(t % 2 ? *other : *db_);
+      for (int i = 0; i < 20; ++i)
+        if (!log.append(entry("case-" + std::to_string(t), "s" + std::to_string(i)))) ++failures;
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto v = AuditLog(*other).verify();
+  EXPECT_TRUE(v.ok) << v.problem;
+  EXPECT_EQ(v.checked, 80);
+}
+
 TEST_P(AuditLogTest, VerifyDetectsAnEditedRecord) {
   AuditLog log(*db_);
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(log.append(entry("c1", "s" + std::to_string(i))));

@@ -146,6 +146,34 @@ TEST_P(DatabaseTest, WriteTransactionRollsBackOnErrorAndException) {
   EXPECT_EQ(n, 1);
 }
 
+TEST_P(DatabaseTest, DroppedConnectionsAreReestablished) {
+  if (!is_mysql()) GTEST_SKIP() << "only MariaDB connections can be dropped by the server";
+  db_->set_idle_check(std::chrono::seconds(0));
+  std::vector<long long> ids;
+  {
+    std::vector<Session> all;
+    for (int i = 0; i < pool_size(); ++i) all.push_back(db_->session());
+    for (auto& s : all) {
+      long long id = 0;
+      *s << "SELECT CONNECTION_ID()", soci::into(id);
+      ids.push_back(id);
+    }
+  }
+  {
+    auto admin = Database::open(admin_url_, 1);
+    ASSERT_TRUE(admin);
+    auto s = (*admin)->session();
+    for (long long id : ids) *s << "KILL CONNECTION " << id;
+  }
+  auto s = db_->session();
+  int n = -1;
+  *s << "SELECT COUNT(*) FROM schema_migrations", soci::into(n);
+  EXPECT_EQ(n, static_cast<int>(all_migrations().size()));
+  std::string isolation;
+  *s << "SELECT @@tx_isolation", soci::into(isolation);
+  EXPECT_EQ(isolation, "READ-COMMITTED") << "the reconnected session is set up again";
+}
+
 SHIMING_STORAGE_BACKENDS(DatabaseTest);
 
 }  // namespace

@@ -121,6 +121,32 @@ TEST_P(JobQueueTest, ConcurrentWorkersNeverClaimTheSameJob) {
   EXPECT_EQ(q.counts()["done"], kJobs);
 }
 
+TEST_P(JobQueueTest, TwoHostsNeverClaimTheSameJob) {
+  auto other = second_host();
+  ASSERT_TRUE(other);
+  JobQueue q(*db_);
+  auto now = at("2026-05-01T08:00:00Z");
+  constexpr int kJobs = 40;
+  for (int i = 0; i < kJobs; ++i) ASSERT_TRUE(q.enqueue("c" + std::to_string(i), "pipeline", 0, now, now));
+  std::mutex mu;
+  std::vector<std::string> claimed;
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 4; ++w)
+    workers.emplace_back([&, w] {
+      JobQueue mine(w % 2 ? *other : *db_);
+      const std::string me = "host" + std::to_string(w % 2) + "-w" + std::to_string(w);
+      while (auto j = mine.claim(me, seconds(300), now)) {
+        std::lock_guard<std::mutex> lock(mu);
+        claimed.push_back(j->id);
+      }
+    });
+  for (auto& t : workers) t.join();
+  std::set<std::string> unique(claimed.begin(), claimed.end());
+  EXPECT_EQ(claimed.size(), static_cast<std::size_t>(kJobs));
+  EXPECT_EQ(unique.size(), claimed.size()) << "a job was claimed twice";
+  EXPECT_EQ(q.counts()["running"], kJobs);
+}
+
 SHIMING_STORAGE_BACKENDS(JobQueueTest);
 
 }  // namespace

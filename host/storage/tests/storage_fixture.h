@@ -67,6 +67,12 @@ class StorageTest : public ::testing::TestWithParam<std::string> {
   }
 
   virtual int pool_size() const { return 6; }
+  // Another "host" on the same database (its own pool).
+  std::unique_ptr<Database> second_host() {
+    auto db = Database::open(url_, pool_size());
+    EXPECT_TRUE(db) << db.error().message;
+    return db ? std::move(*db) : nullptr;
+  }
   bool is_mysql() const { return GetParam() == "mysql"; }
 
   std::filesystem::path dir_;
