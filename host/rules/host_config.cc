@@ -168,8 +168,9 @@ sdk::Status apply_listen_override(HostConfig& config, const std::string& addr_po
     }
   }
   static const std::regex digits("[0-9]{1,5}");
-  if (address.empty() || !std::regex_match(port, digits) || std::stoi(port) < 1 ||
-      std::stoi(port) > 65535) {
+  // Port 0 asks the kernel for a free port (tests, several hosts on one machine);
+  // the host logs the port it got.
+  if (address.empty() || !std::regex_match(port, digits) || std::stoi(port) > 65535) {
     return sdk::make_error("LISTEN_INVALID",
                            "--listen expects ADDRESS:PORT (e.g. 0.0.0.0:8443 or [::1]:8080), got '" +
                                addr_port + "'.",
