@@ -15,7 +15,8 @@ ConfigSchema build_host_schema() {
   listen.fields = {
       {.name = "address", .type = FieldType::string, .default_value = "127.0.0.1",
        .doc = "IPv4 or IPv6 address to bind."},
-      {.name = "port", .type = FieldType::integer, .default_value = 8080, .min = 1, .max = 65535},
+      {.name = "port", .type = FieldType::integer, .default_value = 8080, .min = 0, .max = 65535,
+       .doc = "0: any free port (the host logs the one it got)."},
   };
   s.fields.push_back(listen);
   s.fields.push_back({.name = "io_threads", .type = FieldType::integer, .default_value = 1,

@@ -399,7 +399,7 @@ std::string closest_name(const std::string& wrong, const std::vector<std::string
     }
   }
   if (best.empty()) return {};
-  std::size_t limit = std::max<std::size_t>(2, std::max(wrong.size(), best.size()) / 2);
+  std::size_t limit = std::max<std::size_t>(2, (std::max(wrong.size(), best.size()) + 2) / 3);
   if (best_d > limit || best_d >= std::max(wrong.size(), best.size())) return {};
   return best;
 }

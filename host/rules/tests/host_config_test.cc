@@ -51,7 +51,7 @@ TEST_F(HostConfigTest, DefaultsAndPathsRelativeToProjectRoot) {
 
 TEST_F(HostConfigTest, AllErrorsReportedWithPositions) {
   std::vector<Diagnostic> d;
-  auto r = load_host_config(write("listen:\n  port: 0\nworker_thread: 4\ndatabase: {url: \"postgres://x\"}\n"
+  auto r = load_host_config(write("listen:\n  port: 70000\nworker_thread: 4\ndatabase: {url: \"postgres://x\"}\n"
                                   "plugins:\n  - name: id_number\n  - name: id_number\n  - file: x.so\n"
                                   "tls: {cert_file: a.pem}\nlog: {level: verbose}\n"),
                             &d);
@@ -61,7 +61,7 @@ TEST_F(HostConfigTest, AllErrorsReportedWithPositions) {
   for (const auto& x : d) lines.push_back(x.to_string());
   std::string file = (root_ / "config/host.yaml").string();
   ASSERT_EQ(lines.size(), 7u) << format_diagnostics(d);
-  EXPECT_EQ(lines[0], file + ":2:9: value 0 for 'listen.port' is out of range: must be between 1 and 65535");
+  EXPECT_EQ(lines[0], file + ":2:9: value 70000 for 'listen.port' is out of range: must be between 0 and 65535");
   EXPECT_EQ(lines[1], file + ":3:1: unknown key 'worker_thread'; did you mean 'worker_threads'?");
   EXPECT_EQ(lines[2].rfind(file + ":4:17: Unsupported database URL 'postgres://x'", 0), 0u) << lines[2];
   EXPECT_EQ(lines[3], file + ":7:11: plugin 'id_number' is listed twice");
@@ -102,6 +102,8 @@ TEST_F(HostConfigTest, Overrides) {
   EXPECT_EQ(bad.error().code, "LISTEN_INVALID");
   EXPECT_FALSE(bad.error().message_zh.empty());
   EXPECT_FALSE(apply_listen_override(c, "host:99999").ok());
+  ASSERT_TRUE(apply_listen_override(c, "127.0.0.1:0").ok());  // any free port
+  EXPECT_EQ(c.listen_port, 0);
   ASSERT_TRUE(apply_database_override(c, "mysql://u:p@127.0.0.1:3306/shiming").ok());
   EXPECT_EQ(c.database_url, "mysql://u:p@127.0.0.1:3306/shiming");
   ASSERT_TRUE(apply_database_override(c, "sqlite:/tmp/a.db").ok());

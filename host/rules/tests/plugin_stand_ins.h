@@ -28,9 +28,10 @@ inline PluginInfo id_number_stand_in() {
 
 inline PluginInfo online_stand_in() {
   PluginInfo p{.kind = "channel"};
-  p.schemas.rules.fields = {bool_field("face_required", false), bool_field("liveness_required", false),
-                            int_field("max_attempts", 3, 1, 20),
-                            int_field("max_upload_bytes", 8 << 20, 64 * 1024, 64 << 20)};
+  p.schemas.rules.fields = {int_field("max_upload_bytes", 8 << 20, 64 * 1024, 64 << 20),
+                            int_field("max_pixels", 40'000'000, 100'000, 200'000'000),
+                            int_field("max_video_bytes", 8 << 20, 1 << 20, 256 << 20),
+                            bool_field("face_required", false), bool_field("liveness_required", false)};
   return p;
 }
 

@@ -75,7 +75,7 @@ calendar:
   EXPECT_EQ(online->pipeline[0].params["max_age"], 150);
   // Channel settings: validated against the plugin schema, defaults filled in.
   EXPECT_EQ(online->settings["face_required"], true);
-  EXPECT_EQ(online->settings["max_attempts"], 3);
+  EXPECT_EQ(online->settings["max_pixels"], 40'000'000);
   // A disabled channel is kept, with its settings unvalidated.
   EXPECT_EQ(p.enabled_channel("window"), nullptr);
   ASSERT_TRUE(p.channels.count("window"));
@@ -123,7 +123,7 @@ TEST(ProvinceLoader, ParamsAndSettingsValidatedAgainstPluginSchemas) {
   online:
     settings:
       face_requird: true
-      max_attempts: 0
+      max_pixels: 0
     pipeline:
       - verifier: id_number
         params:
@@ -152,8 +152,8 @@ TEST(ProvinceLoader, ParamsAndSettingsValidatedAgainstPluginSchemas) {
   l.erase(l.begin());
   EXPECT_EQ(l[0], f + ":8:7: unknown key 'face_requird' in 'channels.online.settings'; did you mean "
                       "'face_required'?");
-  EXPECT_EQ(l[1], f + ":9:21: value 0 for 'channels.online.settings.max_attempts' is out of range: "
-                      "must be between 1 and 20");
+  EXPECT_EQ(l[1], f + ":9:19: value 0 for 'channels.online.settings.max_pixels' is out of range: "
+                      "must be between 100000 and 200000000");
   EXPECT_EQ(l[2], f + ":13:20: value 200 for 'channels.online.pipeline[0].params.max_age' is out of "
                       "range: must be between 0 and 150");
   EXPECT_EQ(l[3].rfind(f + ":14:27: value 'reject' is not allowed for "

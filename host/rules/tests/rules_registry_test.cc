@@ -1,5 +1,8 @@
 #include "rules/rules_registry.h"
 
+#include <atomic>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "plugin_stand_ins.h"
@@ -85,7 +88,10 @@ TEST(RulesRegistry, ConcurrentReadersDuringReloads) {
       }
     });
   }
+  while (reads < 2) std::this_thread::yield();  // both readers are running
   for (int i = 0; i < 20; ++i) ASSERT_TRUE(registry.reload().ok);
+  long before = reads;
+  while (reads < before + 2) std::this_thread::yield();  // and read the newest snapshot too
   stop = true;
   for (auto& t : readers) t.join();
   EXPECT_EQ(bad_reads, 0);
