@@ -100,7 +100,7 @@ sdk::Result<HostConfig> load_host_config(const std::string& path,
   const auto& log = j.value("log", nlohmann::json::object());
   c.log.level = str(log, "level");
   c.log.file = resolve(str(log, "file"), c.root);
-  c.log.json = log.value("json", true);
+  c.log.json = !(log.contains("json") && log["json"].is_boolean()) || log["json"].get<bool>();
   const auto& limits = j.value("limits", nlohmann::json::object());
   c.limits.upload_max_bytes = static_cast<std::size_t>(num(limits, "upload_max_bytes", 8 << 20));
   c.limits.header_limit_bytes = static_cast<std::size_t>(num(limits, "header_limit_bytes", 16 << 10));
@@ -120,7 +120,10 @@ sdk::Result<HostConfig> load_host_config(const std::string& path,
       const SourceNode& item = *plugin_list->items[i];
       const nlohmann::json& pj = j["plugins"][i];
       std::string item_path = "plugins[" + std::to_string(i) + "]";
-      if (item.kind != SourceNode::Kind::map || !pj.contains("name")) continue;
+      if (item.kind != SourceNode::Kind::map || !pj.is_object() || !pj.contains("name") ||
+          !pj["name"].is_string()) {
+        continue;  // already reported by the validator
+      }
       PluginEntry p;
       p.name = pj["name"].get<std::string>();
       p.where = item.where;
@@ -136,7 +139,7 @@ sdk::Result<HostConfig> load_host_config(const std::string& path,
       std::string file = str(pj, "file");
       p.file = file.empty() ? (fs::path(c.plugin_dir) / ("lib" + p.name + ".so")).string()
                             : resolve(file, c.root);
-      p.optional = pj.value("optional", false);
+      p.optional = pj.contains("optional") && pj["optional"].is_boolean() && pj["optional"].get<bool>();
       if (const MapEntry* cfg = item.find_entry("config")) p.config = cfg->value;
       c.plugins.push_back(std::move(p));
     }

@@ -93,12 +93,15 @@ class Checker {
 
   void identity() {
     if (!doc_.contains("identity")) return;
-    const auto& id = doc_["identity"];
-    if (id.is_object() && id["min_age"].is_number_integer() && id["max_age"].is_number_integer() &&
-        id["min_age"].get<int>() > id["max_age"].get<int>()) {
+    const nlohmann::json& id = doc_["identity"];
+    auto min = id.is_object() && id.contains("min_age") && id["min_age"].is_number_integer()
+                   ? std::optional<int>(id["min_age"].get<int>()) : std::nullopt;
+    auto max = id.is_object() && id.contains("max_age") && id["max_age"].is_number_integer()
+                   ? std::optional<int>(id["max_age"].get<int>()) : std::nullopt;
+    if (min && max && *min > *max) {
       error(where_or(child(&root_, "identity"), root_.where), "identity",
-            "identity.min_age (" + id["min_age"].dump() + ") is greater than identity.max_age (" +
-                id["max_age"].dump() + ")");
+            "identity.min_age (" + std::to_string(*min) + ") is greater than identity.max_age (" +
+                std::to_string(*max) + ")");
     }
   }
 
