@@ -1,5 +1,7 @@
 #include "storage/job_queue.h"
 
+#include <tuple>
+
 #include "common/log.h"
 #include "common/random.h"
 #include "storage/sql_util.h"
@@ -64,15 +66,33 @@ std::optional<Job> JobQueue::claim(const std::string& worker_id, std::chrono::se
   auto s = db_.session();
   sdk::Status st = db_.write_transaction(*s, [&](soci::session& tx) -> sdk::Status {
     claimed.clear();
-    std::string id;
-    // Due queued jobs, and running jobs whose worker stopped renewing its lease.
-    std::string pick =
-        "SELECT id FROM jobs WHERE (state = 'queued' AND run_after <= :now) "
-        "OR (state = 'running' AND lease_until <= :now2) "
-        "ORDER BY priority DESC, run_after, created_at, id LIMIT 1";
-    if (mysql) pick += " FOR UPDATE SKIP LOCKED";
-    tx << pick, soci::use(t), soci::use(t), soci::into(id);
-    if (!tx.got_data()) return sdk::Status::Ok();
+    // Two index-ordered probes (an OR of both would sort every queued job):
+    // the best due queued job, and the best running job whose worker stopped
+    // renewing its lease. The better of the two by (priority, run_after,
+    // created_at, id) is claimed.
+    const std::string lock = mysql ? " FOR UPDATE SKIP LOCKED" : "";
+    const std::string order = " ORDER BY priority DESC, run_after, created_at, id LIMIT 1";
+    struct Candidate {
+      std::string id, run_after, created_at;
+      int priority = 0;
+    };
+    auto probe = [&](const std::string& where) -> std::optional<Candidate> {
+      soci::row r;
+      tx << "SELECT id, priority, run_after, created_at FROM jobs WHERE " << where << order << lock, soci::use(t),
+          soci::into(r);
+      if (!tx.got_data()) return std::nullopt;
+      return Candidate{sql::text(r, 0), sql::text(r, 2), sql::text(r, 3), static_cast<int>(sql::integer(r, 1))};
+    };
+    auto queued = probe("state = 'queued' AND run_after <= :now");
+    auto expired = probe("state = 'running' AND lease_until <= :now");
+    auto better = [](const Candidate& a, const Candidate& b) {
+      if (a.priority != b.priority) return a.priority > b.priority;
+      return std::tie(a.run_after, a.created_at, a.id) < std::tie(b.run_after, b.created_at, b.id);
+    };
+    const Candidate* pick = queued ? &*queued : nullptr;
+    if (expired && (!pick || better(*expired, *pick))) pick = &*expired;
+    if (!pick) return sdk::Status::Ok();
+    std::string id = pick->id;
     std::string running = job_state::kRunning;
     tx << "UPDATE jobs SET state = :st, lease_owner = :w, lease_until = :u, attempts = attempts + 1, "
           "updated_at = :t WHERE id = :id",

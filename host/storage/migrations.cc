@@ -13,6 +13,7 @@ std::string expand(const std::string& statement, Dialect dialect) {
       {"{SEQ_PK}", {"INTEGER PRIMARY KEY", "BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY"}},
       {"{TABLE}", {"", "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"}},
       {"{INSERT_IGNORE}", {"INSERT OR IGNORE", "INSERT IGNORE"}},
+      {"{ON_JOBS}", {"", " ON jobs"}},
   };
   std::string out = statement;
   for (const auto& [token, values] : kTokens) {
@@ -26,7 +27,7 @@ std::string expand(const std::string& statement, Dialect dialect) {
 
 const std::vector<Migration>& all_migrations() {
   static const std::vector<Migration> kAll = [] {
-    std::vector<Migration> v{migration_0001_initial()};
+    std::vector<Migration> v{migration_0001_initial(), migration_0002_job_claim_indexes()};
     std::sort(v.begin(), v.end(), [](const Migration& a, const Migration& b) { return a.version < b.version; });
     return v;
   }();

@@ -7,6 +7,7 @@
 //   {SEQ_PK}    INTEGER PRIMARY KEY | BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY
 //   {TABLE}     ""         | ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
 //   {INSERT_IGNORE}  INSERT OR IGNORE | INSERT IGNORE
+//   {ON_JOBS}   ""         |  ON jobs   (DROP INDEX names its table on MariaDB)
 // Statements must be re-runnable (IF NOT EXISTS), because DDL on MariaDB
 // commits implicitly: a migration interrupted half-way is simply run again.
 #include <string>
@@ -27,5 +28,6 @@ std::string expand(const std::string& statement, Dialect dialect);
 const std::vector<Migration>& all_migrations();
 
 Migration migration_0001_initial();
+Migration migration_0002_job_claim_indexes();
 
 }  // namespace shiming::storage
