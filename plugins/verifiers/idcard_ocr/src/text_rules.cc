@@ -63,11 +63,17 @@ std::optional<Snapped> snap_ethnicity(std::string_view text, int max_distance) {
     if (cp.size() > 1 && cp != "族") t += cp;  // drop ASCII noise and the 族 suffix
   if (t.empty()) return std::nullopt;
   std::optional<Snapped> best;
+  bool tie = false;
   for (auto name : ethnicities()) {
     int d = edit_distance(t, name);
-    if (!best || d < best->distance) best = Snapped{std::string(name), d};
+    if (!best || d < best->distance) {
+      best = Snapped{std::string(name), d};
+      tie = false;
+    } else if (d == best->distance) {
+      tie = true;
+    }
   }
-  if (!best || best->distance > max_distance) return std::nullopt;
+  if (!best || best->distance > max_distance || tie) return std::nullopt;
   // A one-character name is only trusted on an exact read.
   if (utf8_code_points(best->value).size() == 1 && best->distance > 0) return std::nullopt;
   return best;

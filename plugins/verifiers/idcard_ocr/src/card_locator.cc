@@ -1,0 +1,266 @@
+// Card detection: several foreground masks (edges, brightness, colour distance from the border),
+// contours reduced to quadrilaterals whose sides are refitted as straight lines (the card's
+// corners are rounded), scored by the ID-1 aspect ratio and how well the contour fills the quad.
+#include "card_locator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <string>
+
+#include "shiming/idcard_ocr/card_layout.h"
+
+namespace shiming::idcard_ocr {
+
+cv::Size canonical_size() {
+  return {static_cast<int>(std::lround(layout::kCardWidthMm * kCanonicalPxPerMm)),
+          static_cast<int>(std::lround(layout::kCardHeightMm * kCanonicalPxPerMm))};
+}
+
+namespace {
+
+double dist(cv::Point2f a, cv::Point2f b) { return std::hypot(a.x - b.x, a.y - b.y); }
+
+// Orders four points tl, tr, br, bl with the long side first (tl->tr is a long side).
+std::array<cv::Point2f, 4> order(std::vector<cv::Point2f> p) {
+  cv::Point2f c(0, 0);
+  for (auto& q : p) c += q;
+  c *= 0.25f;
+  std::sort(p.begin(), p.end(), [&](cv::Point2f a, cv::Point2f b) {
+    return std::atan2(a.y - c.y, a.x - c.x) < std::atan2(b.y - c.y, b.x - c.x);
+  });
+  // Now clockwise in image coordinates starting near the left-top quadrant. Start at the point
+  // with the smallest x+y.
+  int start = 0;
+  for (int i = 1; i < 4; ++i)
+    if (p[i].x + p[i].y < p[start].x + p[start].y) start = i;
+  std::array<cv::Point2f, 4> q;
+  for (int i = 0; i < 4; ++i) q[i] = p[(start + i) % 4];
+  // Long side first.
+  if (dist(q[0], q[1]) + dist(q[2], q[3]) < dist(q[1], q[2]) + dist(q[3], q[0]))
+    q = {q[1], q[2], q[3], q[0]};
+  return q;
+}
+
+std::optional<cv::Point2f> intersect(cv::Vec4f a, cv::Vec4f b) {
+  // Lines as (vx, vy, x0, y0).
+  double det = a[0] * b[1] - a[1] * b[0];
+  if (std::abs(det) < 1e-6) return std::nullopt;
+  double t = ((b[2] - a[2]) * b[1] - (b[3] - a[3]) * b[0]) / det;
+  return cv::Point2f(static_cast<float>(a[2] + t * a[0]), static_cast<float>(a[3] + t * a[1]));
+}
+
+// Straight sides fitted to the contour points near each side of the rough quad.
+std::optional<std::array<cv::Point2f, 4>> refine(const std::vector<cv::Point>& contour,
+                                                 const std::array<cv::Point2f, 4>& q) {
+  std::array<cv::Vec4f, 4> lines;
+  for (int s = 0; s < 4; ++s) {
+    cv::Point2f a = q[s], b = q[(s + 1) % 4];
+    double len = dist(a, b);
+    if (len < 10) return std::nullopt;
+    cv::Point2f d = (b - a) / static_cast<float>(len);
+    std::vector<cv::Point2f> pts;
+    double tol = std::max(2.0, len * 0.03);
+    for (const auto& p : contour) {
+      cv::Point2f v = cv::Point2f(p) - a;
+      double t = v.x * d.x + v.y * d.y;
+      double off = std::abs(v.x * d.y - v.y * d.x);
+      if (t > len * 0.12 && t < len * 0.88 && off < tol) pts.push_back(p);
+    }
+    if (pts.size() < 5) return std::nullopt;
+    cv::fitLine(pts, lines[s], cv::DIST_HUBER, 0, 0.01, 0.01);
+  }
+  std::array<cv::Point2f, 4> out;
+  for (int i = 0; i < 4; ++i) {
+    auto p = intersect(lines[(i + 3) % 4], lines[i]);
+    if (!p || dist(*p, q[i]) > 0.15 * dist(q[0], q[2])) return std::nullopt;
+    out[i] = *p;
+  }
+  return out;
+}
+
+struct Candidate {
+  CardQuad quad;
+  cv::Point2f center;
+};
+
+void collect(const cv::Mat& mask, double scale, cv::Size full, std::vector<Candidate>& out, bool& cut_off) {
+  std::vector<std::vector<cv::Point>> contours;
+  cv::findContours(mask, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_NONE);
+  const double img_area = static_cast<double>(mask.cols) * mask.rows;
+  for (const auto& c : contours) {
+    double area = cv::contourArea(c);
+    if (area < img_area * 0.02) continue;
+    std::vector<cv::Point> hull;
+    cv::convexHull(c, hull);
+    std::vector<cv::Point> approx;
+    double peri = cv::arcLength(hull, true);
+    for (double eps = 0.01; eps < 0.1; eps += 0.01) {
+      cv::approxPolyDP(hull, approx, eps * peri, true);
+      if (approx.size() <= 4) break;
+    }
+    cv::Rect bb = cv::boundingRect(c);
+    bool on_border = bb.x <= 1 || bb.y <= 1 || bb.br().x >= mask.cols - 1 || bb.br().y >= mask.rows - 1;
+    if (approx.size() != 4) {
+      if (on_border && area > img_area * 0.15 && area < img_area * 0.9) cut_off = true;
+      continue;
+    }
+    std::vector<cv::Point2f> pf(approx.begin(), approx.end());
+    auto q = order(pf);
+    auto refined = refine(c, q);
+    if (refined) q = *refined;
+    double w = (dist(q[0], q[1]) + dist(q[2], q[3])) / 2, h = (dist(q[1], q[2]) + dist(q[3], q[0])) / 2;
+    if (h < 1) continue;
+    double aspect = w / h;
+    double aspect_score = std::exp(-std::pow((aspect - layout::kAspect) / 0.12, 2));
+    std::vector<cv::Point2f> qv(q.begin(), q.end());
+    double quad_area = std::abs(cv::contourArea(qv));
+    double fill = quad_area > 0 ? std::min(area, quad_area) / std::max(area, quad_area) : 0;
+    double score = aspect_score * std::pow(fill, 3);
+    if (on_border && area > img_area * 0.1 && score < 0.5) cut_off = true;
+    if (score < 0.3) continue;
+    Candidate cand;
+    for (int i = 0; i < 4; ++i) cand.quad.corners[i] = q[i] * static_cast<float>(1.0 / scale);
+    cand.quad.area_fraction = quad_area / img_area;
+    cand.quad.score = score;
+    // Cut off: a corner of the fitted card lies on or beyond the photo's edge.
+    const float m = 0.004f * std::max(full.width, full.height);
+    for (auto& p : cand.quad.corners)
+      if (p.x < m || p.y < m || p.x > full.width - 1 - m || p.y > full.height - 1 - m) cand.quad.touches_border = true;
+    cand.center = (q[0] + q[2]) * static_cast<float>(0.5 / scale);
+    out.push_back(cand);
+  }
+}
+
+}  // namespace
+
+LocateResult locate_card(const cv::Mat& bgr) {
+  LocateResult result;
+  const double scale = 720.0 / std::max(bgr.cols, bgr.rows);
+  cv::Mat small;
+  cv::resize(bgr, small, {}, scale, scale, cv::INTER_AREA);
+  cv::Mat gray;
+  cv::cvtColor(small, gray, cv::COLOR_BGR2GRAY);
+  cv::GaussianBlur(gray, gray, {5, 5}, 0);
+
+  std::vector<cv::Mat> masks;
+  // 1. Edges, closed into regions.
+  {
+    double med = cv::mean(gray)[0];
+    cv::Mat edges;
+    cv::Canny(gray, edges, std::max(10.0, 0.4 * med), std::max(30.0, 1.0 * med));
+    cv::dilate(edges, edges, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
+    cv::Mat filled(edges.size(), CV_8U, cv::Scalar(0));
+    std::vector<std::vector<cv::Point>> contours;
+    cv::findContours(edges, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+    cv::drawContours(filled, contours, -1, 255, cv::FILLED);
+    // Thin edges of other things that touch the card are not regions.
+    cv::morphologyEx(filled, filled, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {7, 7}));
+    masks.push_back(filled);
+  }
+  // 2. Bright, low-saturation regions (cards are light), Otsu on lightness minus saturation.
+  {
+    cv::Mat hsv;
+    cv::cvtColor(small, hsv, cv::COLOR_BGR2HSV);
+    std::vector<cv::Mat> ch;
+    cv::split(hsv, ch);
+    cv::Mat white;
+    cv::subtract(ch[2], ch[1] / 2, white);
+    cv::GaussianBlur(white, white, {7, 7}, 0);
+    cv::Mat m;
+    cv::threshold(white, m, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+    cv::morphologyEx(m, m, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_ELLIPSE, {9, 9}));
+    cv::morphologyEx(m, m, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, {15, 15}));
+    masks.push_back(m);
+  }
+  // 3. Colour distance from the photo's border colour (whatever the card lies on).
+  {
+    cv::Mat lab;
+    cv::cvtColor(small, lab, cv::COLOR_BGR2Lab);
+    cv::Mat border_mask(lab.size(), CV_8U, cv::Scalar(255));
+    int b = std::max(4, lab.rows / 30);
+    border_mask(cv::Rect(b, b, lab.cols - 2 * b, lab.rows - 2 * b)).setTo(0);
+    cv::Scalar bg = cv::mean(lab, border_mask);
+    cv::Mat diff;
+    cv::absdiff(lab, bg, diff);
+    std::vector<cv::Mat> ch;
+    cv::split(diff, ch);
+    cv::Mat d = ch[0] + 2 * ch[1] + 2 * ch[2];
+    cv::GaussianBlur(d, d, {7, 7}, 0);
+    cv::Mat m;
+    cv::threshold(d, m, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+    cv::morphologyEx(m, m, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, {21, 21}));
+    cv::morphologyEx(m, m, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_ELLIPSE, {9, 9}));
+    masks.push_back(m);
+  }
+
+  // The same masks opened hard, which cuts a card free of objects touching it.
+  const int big = std::max(9, std::min(small.cols, small.rows) / 30) | 1;
+  for (std::size_t i = 0, n = masks.size(); i < n; ++i) {
+    cv::Mat m;
+    cv::morphologyEx(masks[i], m, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {big, big}));
+    masks.push_back(m);
+  }
+  if (const char* dir = std::getenv("SHIMING_OCR_DEBUG_DIR"))
+    for (std::size_t i = 0; i < masks.size(); ++i)
+      cv::imwrite(std::string(dir) + "/mask" + std::to_string(i) + ".png", masks[i]);
+  std::vector<Candidate> cands;
+  for (const auto& m : masks) collect(m, scale, bgr.size(), cands, result.cut_off_candidate);
+  if (cands.empty()) return result;
+  auto rank = [](const Candidate& c) {
+    return c.quad.score * std::sqrt(c.quad.area_fraction) * (c.quad.touches_border ? 0.6 : 1.0);
+  };
+  std::sort(cands.begin(), cands.end(), [&](const Candidate& a, const Candidate& b) { return rank(a) > rank(b); });
+  result.card = cands.front().quad;
+  if (std::getenv("SHIMING_OCR_DEBUG_DIR"))
+    for (const auto& c : cands)
+      std::fprintf(stderr, "cand score %.3f area %.3f border %d corners %.0f,%.0f %.0f,%.0f %.0f,%.0f %.0f,%.0f\n", c.quad.score,
+                   c.quad.area_fraction, c.quad.touches_border, c.quad.corners[0].x, c.quad.corners[0].y,
+                   c.quad.corners[1].x, c.quad.corners[1].y, c.quad.corners[2].x, c.quad.corners[2].y,
+                   c.quad.corners[3].x, c.quad.corners[3].y);
+  // Distinct card-like regions of comparable size (centres apart by more than half a card).
+  std::vector<Candidate> distinct;
+  for (const auto& c : cands) {
+    if (c.quad.score < 0.6 || c.quad.area_fraction < cands.front().quad.area_fraction * 0.4) continue;
+    bool same = false;
+    for (const auto& d : distinct) {
+      double card_w = dist(d.quad.corners[0], d.quad.corners[1]);
+      if (dist(c.center, d.center) < card_w * 0.5) same = true;
+    }
+    if (!same) distinct.push_back(c);
+  }
+  result.card_like_count = static_cast<int>(distinct.size());
+  return result;
+}
+
+cv::Mat rectify(const cv::Mat& bgr, const CardQuad& quad) {
+  cv::Size size = canonical_size();
+  std::array<cv::Point2f, 4> dst = {cv::Point2f(0, 0), cv::Point2f(size.width - 1.f, 0),
+                                    cv::Point2f(size.width - 1.f, size.height - 1.f), cv::Point2f(0, size.height - 1.f)};
+  // Work on the card's bounding box only; shrink a large card with area averaging first (no
+  // aliasing), grow a small one with cubic interpolation in the warp.
+  std::vector<cv::Point2f> pts(quad.corners.begin(), quad.corners.end());
+  cv::Rect box = cv::boundingRect(pts) & cv::Rect(0, 0, bgr.cols, bgr.rows);
+  if (box.width < 2 || box.height < 2) return cv::Mat(size, CV_8UC3, cv::Scalar::all(0));
+  std::array<cv::Point2f, 4> src = quad.corners;
+  for (auto& p : src) p -= cv::Point2f(static_cast<float>(box.x), static_cast<float>(box.y));
+  cv::Mat roi = bgr(box);
+  double card_w = dist(quad.corners[0], quad.corners[1]);
+  double f = std::min(1.0, 1.3 * size.width / std::max(1.0, card_w));
+  if (f < 1.0) {
+    cv::resize(roi, roi, {}, f, f, cv::INTER_AREA);
+    for (auto& p : src) p *= static_cast<float>(f);
+  }
+  cv::Mat M = cv::getPerspectiveTransform(src.data(), dst.data());
+  cv::Mat out;
+  cv::warpPerspective(roi, out, M, size, card_w < size.width ? cv::INTER_CUBIC : cv::INTER_LINEAR,
+                      cv::BORDER_REPLICATE);
+  return out;
+}
+
+}  // namespace shiming::idcard_ocr

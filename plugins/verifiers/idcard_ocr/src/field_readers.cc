@@ -1,0 +1,283 @@
+#include "field_readers.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <set>
+
+#include <opencv2/imgproc.hpp>
+
+#include "ocr_engine.h"
+#include "shiming/idcard_ocr/card_layout.h"
+#include "shiming/idcard_ocr/text_rules.h"
+#include "shiming/idnumber/id_number.h"
+#include "text_lines.h"
+
+namespace shiming::idcard_ocr {
+namespace {
+
+namespace L = layout;
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  return v[v.size() / 2];
+}
+
+// Vertical offset of the detected text bands from the expected rows, and the label column's
+// left edge.
+LayoutFit fit_layout(const cv::Mat& ink, double label_x, double label_w, const std::vector<double>& rows,
+                     double y_from, double y_to) {
+  LayoutFit fit;
+  // Search the label column a little wider than expected.
+  cv::Rect col = rect_mm(label_x - 3.5, y_from, label_w + 7, y_to - y_from);
+  auto bands = find_bands(ink, col, 3, px(1.0));
+  std::vector<double> dys;
+  for (const auto& b : bands) {
+    double c = mm(b.center());
+    double best = 1e9;
+    for (double r : rows)
+      if (std::abs(c - r) < std::abs(best)) best = c - r;
+    if (std::abs(best) < 2.8 && b.height() < px(4.5)) dys.push_back(best);
+  }
+  fit.label_rows = static_cast<int>(dys.size());
+  fit.dy_mm = dys.size() >= 2 ? median(dys) : 0;
+  // Left edge of the labels on their rows.
+  std::vector<double> lefts;
+  for (double r : rows) {
+    cv::Rect row = rect_mm(label_x - 3.5, r + fit.dy_mm - 1.2, 7, 2.4);
+    cv::Rect box = ink_box(ink, row, 0, 2);
+    if (!box.empty()) lefts.push_back(mm(box.x) - label_x);
+  }
+  if (lefts.size() >= 2) fit.dx_mm = std::clamp(median(lefts), -3.0, 3.0);
+  return fit;
+}
+
+std::string keep_cjk(const std::string& s, bool keep_digits = false, bool keep_dot = false) {
+  std::string out;
+  for (const auto& cp : utf8_code_points(s)) {
+    if (cp.size() >= 3) {
+      if (cp == "\xC2\xB7" || cp == "\xE3\x83\xBB") { if (keep_dot) out += "\xC2\xB7"; continue; }
+      // CJK punctuation and full-width forms are not part of names or addresses, except the
+      // full-width digits and the hyphen-like characters.
+      unsigned char c0 = static_cast<unsigned char>(cp[0]);
+      if (c0 == 0xE3 && static_cast<unsigned char>(cp[1]) == 0x80) continue;  // 、。「」 ...
+      if (c0 == 0xEF && static_cast<unsigned char>(cp[1]) == 0xBC) {
+        unsigned char c2 = static_cast<unsigned char>(cp[2]);
+        if (keep_digits && c2 >= 0x90 && c2 <= 0x99) { out += static_cast<char>('0' + (c2 - 0x90)); continue; }
+        if (c2 == 0x8D && keep_digits) { out += "-"; continue; }
+        continue;
+      }
+      out += cp;
+    } else if (cp.size() == 2 && cp == "\xC2\xB7") {
+      if (keep_dot) out += cp;
+    } else if (keep_digits && cp.size() == 1 && ((cp[0] >= '0' && cp[0] <= '9') || cp[0] == '-' ||
+                                                (cp[0] >= 'A' && cp[0] <= 'Z') || (cp[0] >= 'a' && cp[0] <= 'z'))) {
+      out += cp;
+    }
+  }
+  return out;
+}
+
+struct Attempt {
+  std::string value;
+  double confidence = 0;
+  bool valid = false;
+};
+
+// Reads a box with the preprocessings in turn until `validate` accepts; returns the accepted
+// read, else the most confident one.
+Attempt read_with_retries(const cv::Mat& flat, cv::Rect box, int text_h, Script script, const std::string& whitelist,
+                          bool single_char, const std::function<std::optional<std::string>(const OcrText&)>& validate,
+                          double accept_confidence = 0.0) {
+  Attempt best;
+  for (Prep prep : {Prep::flat, Prep::binary, Prep::sharp}) {
+    cv::Mat img = prepare(flat, box, prep, text_h);
+    if (img.empty()) break;
+    OcrText t = ocr_line(img, script, whitelist, single_char);
+    auto v = validate(t);
+    if (v) {
+      if (!best.valid || t.confidence > best.confidence) best = {*v, t.confidence, true};
+      if (t.confidence >= accept_confidence) return best;
+    } else if (!best.valid && t.confidence * 0.5 > best.confidence) {
+      best = {t.text, t.confidence * 0.5, false};
+    }
+  }
+  return best;
+}
+
+cv::Rect value_box(const cv::Mat& ink, double x0, double y_center, double x1, double half_h) {
+  cv::Rect roi = rect_mm(x0, y_center - half_h, x1 - x0, 2 * half_h);
+  // Only rows near the centre belong to this field: trim to the band around the centre.
+  auto bands = find_bands(ink, roi, 2, px(0.8));
+  const Band* pick = nullptr;
+  double best = 1e9;
+  for (const auto& b : bands) {
+    double d = std::abs(b.center() - px(y_center));
+    if (d < best) { best = d; pick = &b; }
+  }
+  if (pick) roi = cv::Rect(roi.x, std::max(roi.y, pick->y0 - 2), roi.width, pick->height() + 4) & roi;
+  return ink_box(ink, roi, px(0.6), 2);
+}
+
+void put(Fields& f, const char* key, const Attempt& a, bool require_valid = true) {
+  if (a.value.empty() || (require_valid && !a.valid)) return;
+  f[key] = Field{a.value, a.valid ? a.confidence : a.confidence * 0.5};
+}
+
+std::string whitelist_of(const std::vector<std::string_view>& words, std::string extra = {}) {
+  std::set<std::string> cps;
+  for (auto w : words)
+    for (auto& cp : utf8_code_points(w)) cps.insert(cp);
+  for (auto& cp : cps) extra += cp;
+  return extra;
+}
+
+}  // namespace
+
+LayoutFit fit_front_layout(const cv::Mat& ink) {
+  return fit_layout(ink, L::kLabelX, 7.0, {L::kNameRowY, L::kSexRowY, L::kBirthRowY, L::kAddressRowY}, 3, 31);
+}
+
+LayoutFit fit_back_layout(const cv::Mat& ink) {
+  return fit_layout(ink, L::kBackLabelX, 11.0, {L::kAuthorityRowY, L::kValidityRowY}, 37, 52);
+}
+
+Fields read_front_fields(const cv::Mat& bgr, const LayoutFit& fit, const cv::Mat& flat, const cv::Mat& ink) {
+  Fields out;
+  const double dx = fit.dx_mm, dy = fit.dy_mm;
+  const double vx = L::kValueX + dx - 1.0, right = L::kPortrait.x + dx - 0.8;
+
+  // 公民身份号码: the number right of its label on the bottom line.
+  {
+    cv::Rect box = value_box(ink, L::kNumberX + dx - 2.0, L::kNumberRowY + dy, L::kNumberRight + dx + 2.5, 2.6);
+    auto validate = [](const OcrText& t) -> std::optional<std::string> {
+      std::string s;
+      for (char c : t.text)
+        if ((c >= '0' && c <= '9') || c == 'X' || c == 'x') s += static_cast<char>(std::toupper(c));
+      if (s.size() != 18) return std::nullopt;
+      idnumber::Options o;
+      auto r = idnumber::check(s, o);
+      if (!r.valid) return std::nullopt;
+      return r.normalized;
+    };
+    Attempt a = read_with_retries(flat, box, box.height - 2 * px(0.6), Script::latin, "0123456789X", false, validate);
+    if (!a.valid) {
+      // The Chinese model reads OCR-B digits too; a last try before giving up.
+      cv::Mat img = prepare(flat, box, Prep::flat, box.height - 2 * px(0.6));
+      OcrText t = ocr_line(img, Script::chinese, "0123456789X");
+      if (auto v = validate(t)) a = {*v, t.confidence, true};
+    }
+    if (a.valid) a.confidence = std::max(a.confidence, 0.97);  // the check character agrees
+    put(out, "id_number", a, false);
+  }
+  // 姓名.
+  {
+    cv::Rect box = value_box(ink, vx, L::kNameRowY + dy, right, 2.8);
+    auto validate = [](const OcrText& t) -> std::optional<std::string> {
+      std::string s = keep_cjk(t.text, false, true);
+      auto n = utf8_code_points(s).size();
+      if (n < 2 || n > 15) return std::nullopt;
+      return s;
+    };
+    put(out, "name", read_with_retries(flat, box, box.height - 2 * px(0.6), Script::chinese, "", false, validate, 0.85),
+        false);
+  }
+  // 性别 and 民族 share a row.
+  {
+    cv::Rect box = value_box(ink, vx, L::kSexRowY + dy, L::kEthnicityLabelX + dx - 1.5, 2.4);
+    auto validate = [](const OcrText& t) -> std::optional<std::string> {
+      std::string s = keep_cjk(t.text);
+      if (s == "男" || s == "女") return s;
+      return std::nullopt;
+    };
+    put(out, "sex", read_with_retries(flat, box, box.height - 2 * px(0.6), Script::chinese, "", false, validate, 0.8));
+  }
+  {
+    cv::Rect box = value_box(ink, L::kEthnicityValueX + dx - 1.0, L::kSexRowY + dy, right, 2.4);
+    static const std::string wl = whitelist_of(ethnicities(), "族");
+    auto validate = [](const OcrText& t) -> std::optional<std::string> {
+      auto s = snap_ethnicity(keep_cjk(t.text), 1);
+      if (!s) return std::nullopt;
+      return s->value;
+    };
+    Attempt a = read_with_retries(flat, box, box.height - 2 * px(0.6), Script::chinese, wl, false, validate, 0.8);
+    put(out, "ethnicity", a);
+  }
+  // 出生.
+  {
+    cv::Rect box = value_box(ink, vx, L::kBirthRowY + dy, right, 2.4);
+    auto validate = [](const OcrText& t) -> std::optional<std::string> {
+      auto d = parse_printed_birth(t.text);
+      if (!d) return std::nullopt;
+      return format_date(*d);
+    };
+    put(out, "birth",
+        read_with_retries(flat, box, box.height - 2 * px(0.6), Script::chinese, "0123456789年月日", false, validate, 0.8));
+  }
+  // 住址: up to three lines between the birth row and the number row.
+  {
+    cv::Rect area = rect_mm(vx, L::kAddressRowY + dy - 2.2, right - vx, 3 * L::kAddressLinePitch + 1.2);
+    auto bands = find_bands(ink, area, 3, px(1.2));
+    // Merge fragments of one line (a gap inside a character).
+    std::vector<Band> lines;
+    for (const auto& b : bands) {
+      if (!lines.empty() && b.y0 - lines.back().y1 < px(0.5) && b.y1 - lines.back().y0 < px(4.2)) lines.back().y1 = b.y1;
+      else lines.push_back(b);
+    }
+    std::string address;
+    double conf_sum = 0;
+    int n = 0;
+    for (const auto& l : lines) {
+      if (l.height() < px(1.8) || l.height() > px(5.5)) continue;
+      cv::Rect box = ink_box(ink, cv::Rect(area.x, l.y0 - 2, area.width, l.height() + 4), px(0.6), 2);
+      auto validate = [](const OcrText& t) -> std::optional<std::string> {
+        std::string s = keep_cjk(t.text, true, false);
+        if (s.empty()) return std::nullopt;
+        return s;
+      };
+      Attempt a = read_with_retries(flat, box, l.height(), Script::chinese, "", false, validate, 0.85);
+      if (!a.valid) continue;
+      address += a.value;
+      conf_sum += a.confidence;
+      ++n;
+    }
+    if (n > 0) out["address"] = Field{address, conf_sum / n};
+  }
+  return out;
+}
+
+Fields read_back_fields(const cv::Mat& bgr, const LayoutFit& fit, const cv::Mat& flat, const cv::Mat& ink) {
+  Fields out;
+  const double dx = fit.dx_mm, dy = fit.dy_mm;
+  const double vx = L::kBackValueX + dx - 1.5, right = L::kBackValueRight + dx + 2.5;
+  {
+    cv::Rect box = value_box(ink, vx, L::kAuthorityRowY + dy, right, 2.4);
+    auto validate = [](const OcrText& t) -> std::optional<std::string> {
+      std::string s = keep_cjk(t.text);
+      if (utf8_code_points(s).size() < 3) return std::nullopt;
+      return s;
+    };
+    put(out, "issuing_authority",
+        read_with_retries(flat, box, box.height - 2 * px(0.6), Script::chinese, "", false, validate, 0.85), false);
+  }
+  {
+    cv::Rect box = value_box(ink, vx, L::kValidityRowY + dy, right, 2.4);
+    auto validate = [](const OcrText& t) -> std::optional<std::string> {
+      auto v = parse_validity(t.text);
+      if (!v) return std::nullopt;
+      if (!v->long_term && std::chrono::sys_days(v->to) <= std::chrono::sys_days(v->from)) return std::nullopt;
+      return format_date(v->from) + "|" + (v->long_term ? std::string("长期") : format_date(v->to));
+    };
+    Attempt a = read_with_retries(flat, box, box.height - 2 * px(0.6), Script::chinese, "0123456789.-长期", false,
+                                  validate, 0.8);
+    if (a.valid) {
+      auto bar = a.value.find('|');
+      out["valid_from"] = Field{a.value.substr(0, bar), a.confidence};
+      out["valid_to"] = Field{a.value.substr(bar + 1), a.confidence};
+    }
+  }
+  return out;
+}
+
+}  // namespace shiming::idcard_ocr

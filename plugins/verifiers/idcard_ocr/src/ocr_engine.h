@@ -1,0 +1,27 @@
+// Tesseract engines, one set per thread, initialised once on first use.
+#pragma once
+
+#include <string>
+
+#include <opencv2/core.hpp>
+
+namespace shiming::idcard_ocr {
+
+enum class Script { chinese, latin };  // chi_sim / eng
+
+struct OcrText {
+  std::string text;
+  double confidence = 0;  // 0..1, the mean of the symbols' confidences
+  double min_confidence = 0;
+};
+
+// Reads one line of text from a grey (CV_8U) image. `whitelist` limits the characters (empty =
+// all); `single_char` reads one character (PSM 10).
+OcrText ocr_line(const cv::Mat& gray, Script script, const std::string& whitelist = {},
+                 bool single_char = false);
+
+// The tessdata directory in use (TESSDATA_PREFIX, else the Debian path); empty if the models
+// are missing.
+std::string tessdata_dir();
+
+}  // namespace shiming::idcard_ocr
