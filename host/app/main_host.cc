@@ -19,7 +19,9 @@ int usage() {
   std::fprintf(stderr,
                "usage: shiming-host --config FILE [--listen ADDR:PORT] [--database URL]\n"
                "                    [--plugin-dir DIR] [--data-dir DIR] [--workers N]\n"
+               "                    [--print-routes]\n"
                "  --data-dir puts the key file, evidence and log file under DIR.\n"
+               "  --print-routes lists every route (method, path) as JSON and exits.\n"
                "  --workers 0 runs an API-only host (another host on the same database runs the jobs).\n");
   return 2;
 }
@@ -29,6 +31,7 @@ int usage() {
 int main(int argc, char** argv) {
   using namespace shiming;
   std::string config_file, listen, database, plugin_dir, data_dir, workers_flag;
+  bool print_routes = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&](std::string& out) {
@@ -43,6 +46,7 @@ int main(int argc, char** argv) {
     else if (a == "--plugin-dir") ok = next(plugin_dir);
     else if (a == "--data-dir") ok = next(data_dir);
     else if (a == "--workers") ok = next(workers_flag);
+    else if (a == "--print-routes") print_routes = true;
     else if (a == "--help" || a == "-h") return usage(), 0;
     else ok = false;
     if (!ok) return usage();
@@ -103,6 +107,13 @@ int main(int argc, char** argv) {
   ApiContext ctx{h, auth, workers};
   http::Router router;
   register_routes(router, ctx);
+  if (print_routes) {
+    // Every route the router serves, core and channel plugins alike (docs check).
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& [method, pattern] : router.routes()) list.push_back({{"method", method}, {"path", pattern}});
+    std::printf("%s\n", list.dump(1).c_str());
+    return 0;
+  }
   metrics.gauge_fn("shiming_job_queue_depth", "Jobs queued or running",
                    [&h] { return static_cast<double>(h.jobs.depth()); });
 
