@@ -182,4 +182,32 @@ sdk::Status EvidenceRepo::remove(const std::string& case_id, const std::string& 
   return sdk::Status::Ok();
 }
 
+std::vector<EvidenceMeta> EvidenceRepo::due_for_retention(const std::vector<std::string>& kinds,
+                                                         TimePoint decided_before, int limit) {
+  std::vector<EvidenceMeta> out;
+  if (kinds.empty() || limit <= 0) return out;
+  try {
+    auto s = db_.session();
+    std::string before = sql::to_db(decided_before);
+    // Kinds are validated names, bound one by one (no SQL text from input).
+    std::string in;
+    for (std::size_t i = 0; i < kinds.size(); ++i) in += (i ? ", :k" : ":k") + std::to_string(i);
+    soci::statement st = (s->prepare << "SELECT e.id, e.case_id, e.kind, e.content_type, e.size_bytes, e.sha256, "
+                                        "e.storage_ref, e.created_at FROM evidence e JOIN cases c ON c.id = e.case_id "
+                                        "WHERE c.decided_at IS NOT NULL AND c.decided_at <= :before AND e.kind IN ("
+                                     << in << ") ORDER BY c.decided_at, e.case_id, e.kind LIMIT :lim");
+    soci::row r;
+    st.exchange(soci::use(before));
+    for (const auto& k : kinds) st.exchange(soci::use(k));
+    st.exchange(soci::use(limit));
+    st.exchange(soci::into(r));
+    st.define_and_bind();
+    st.execute(false);
+    while (st.fetch()) out.push_back(meta_from_row(r));
+  } catch (const std::exception& e) {
+    log_event(spdlog::level::err, "retention query failed", {{"error", e.what()}});
+  }
+  return out;
+}
+
 }  // namespace shiming::storage

@@ -33,6 +33,10 @@ class EvidenceRepo {
   std::vector<EvidenceMeta> list(const std::string& case_id);
   // Deletes the row and the file (retention). OK when already absent.
   sdk::Status remove(const std::string& case_id, const std::string& kind);
+  // Retention sweep input: evidence of these kinds (e.g. face, liveness-video)
+  // on cases decided at or before `decided_before`, oldest decisions first.
+  std::vector<EvidenceMeta> due_for_retention(const std::vector<std::string>& kinds, TimePoint decided_before,
+                                              int limit = 500);
 
   const std::string& evidence_dir() const { return dir_; }
 

@@ -219,4 +219,16 @@ std::map<std::string, std::int64_t> JobQueue::counts() {
   return out;
 }
 
+sdk::Result<std::int64_t> JobQueue::purge_finished(TimePoint updated_before) {
+  try {
+    auto s = db_.session();
+    std::string t = sql::to_db(updated_before);
+    soci::statement st = (s->prepare << "DELETE FROM jobs WHERE state IN ('done', 'failed') AND updated_at < :t",
+                          soci::use(t));
+    return static_cast<std::int64_t>(sql::execute_count(st));
+  } catch (const std::exception& e) {
+    return database_error(e);
+  }
+}
+
 }  // namespace shiming::storage

@@ -47,6 +47,8 @@ class JobQueue {
   std::int64_t depth();
   // state -> count (states with no job are absent).
   std::map<std::string, std::int64_t> counts();
+  // Deletes done and failed jobs last updated before `updated_before`; returns how many.
+  sdk::Result<std::int64_t> purge_finished(TimePoint updated_before);
 
  private:
   sdk::Status finish(const std::string& id, const std::string& worker_id, const std::string& set_sql,

@@ -133,6 +133,26 @@ TEST_P(EvidenceRepoTest, BadInputIsAClearError) {
   EXPECT_FALSE(repo.get("../etc", "passwd"));
 }
 
+TEST_P(EvidenceRepoTest, RetentionListsBiometricsOfDecidedCases) {
+  EvidenceRepo repo(*db_, keys_, evidence_dir_);
+  CaseRepo cases(*db_, keys_);
+  for (const char* c : {"case-a", "case-b"})
+    for (const char* k : {"face", "liveness-video", "id-front"}) ASSERT_TRUE(repo.put(c, k, "image/jpeg", bytes_of(k)));
+  auto t = *parse_time("2026-05-01T08:00:00Z");
+  ASSERT_TRUE(cases.set_decided_at("case-a", t));
+  auto due = repo.due_for_retention({"face", "liveness-video"}, t + std::chrono::hours(1));
+  ASSERT_EQ(due.size(), 2u);
+  EXPECT_EQ(due[0].case_id, "case-a");
+  EXPECT_EQ(due[0].kind, "face");
+  EXPECT_EQ(due[1].kind, "liveness-video");
+  EXPECT_TRUE(repo.due_for_retention({"face"}, t - std::chrono::seconds(1)).empty()) << "decided later than the cut-off";
+  EXPECT_EQ(repo.due_for_retention({"face", "liveness-video"}, t, 1).size(), 1u);
+  for (const auto& m : due) ASSERT_TRUE(repo.remove(m.case_id, m.kind));
+  EXPECT_TRUE(repo.due_for_retention({"face", "liveness-video"}, t).empty());
+  EXPECT_TRUE(repo.get("case-a", "id-front"));
+  EXPECT_TRUE(repo.get("case-b", "face"));
+}
+
 SHIMING_STORAGE_BACKENDS(EvidenceRepoTest);
 
 }  // namespace

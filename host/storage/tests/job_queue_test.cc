@@ -75,6 +75,12 @@ TEST_P(JobQueueTest, CompleteRetryFailAndLeaseChecks) {
   EXPECT_EQ(q.counts()["failed"], 1);
   EXPECT_EQ(q.counts()["done"], 1);
   EXPECT_EQ(q.enqueue("c", "", 0, now, now).error().code, "BAD_JOB_KIND");
+
+  auto id3 = *q.enqueue("c3", "pipeline", 0, now, now);  // stays queued
+  EXPECT_EQ(*q.purge_finished(now + minutes(3)), 1) << "only the job failed at 08:00 is older";
+  EXPECT_EQ(*q.purge_finished(now + hours(1)), 1);
+  EXPECT_EQ(q.get(id).error().code, "NOT_FOUND");
+  EXPECT_EQ(q.get(id3)->state, "queued");
 }
 
 TEST_P(JobQueueTest, ExpiredLeaseHandsTheJobToAnotherWorker) {
