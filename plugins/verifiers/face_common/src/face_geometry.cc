@@ -68,7 +68,7 @@ HeadPose estimate_head_pose(const FaceLandmarks& lm, cv::Size size) {
   cv::Mat mtx_r, mtx_q;
   cv::Vec3d euler = cv::RQDecomp3x3(r, mtx_r, mtx_q);
   pose.pitch = -euler[0];
-  pose.yaw = euler[1];
+  pose.yaw = -euler[1];  // the nose moving to the image right reads positive
   pose.roll = euler[2];
   pose.valid = std::isfinite(pose.yaw) && std::isfinite(pose.pitch);
   return pose;

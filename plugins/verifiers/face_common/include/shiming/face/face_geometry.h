@@ -15,7 +15,7 @@ double eye_aspect_ratio(const FaceLandmarks& lm, bool left);
 double mouth_opening(const FaceLandmarks& lm);
 
 struct HeadPose {
-  double yaw = 0;    // degrees, + = the person turns to their left (face moves to image right)
+  double yaw = 0;    // degrees, + = the person turns to their left (nose moves to the image right, unmirrored camera)
   double pitch = 0;  // degrees, + = chin up
   double roll = 0;   // degrees
   bool valid = false;

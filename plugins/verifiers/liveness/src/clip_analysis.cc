@@ -1,0 +1,159 @@
+#include "clip_analysis.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+#include <opencv2/calib3d.hpp>
+
+namespace shiming::liveness {
+namespace {
+
+double percentile(std::vector<double> v, double q) {
+  if (v.empty()) return 0;
+  std::size_t k = std::min(v.size() - 1, std::size_t(q * double(v.size() - 1) + 0.5));
+  std::nth_element(v.begin(), v.begin() + long(k), v.end());
+  return v[k];
+}
+
+double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
+
+// Runs of consecutive face frames where `value(frame)` exceeds 0; the peak is
+// the frame with the largest value.
+std::vector<DetectedAction> runs(const std::vector<FrameSignals>& frames, const std::string& action,
+                                 const std::function<double(const FrameSignals&)>& value) {
+  std::vector<DetectedAction> out;
+  std::optional<DetectedAction> cur;
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    const auto& f = frames[i];
+    double v = f.face ? value(f) : 0;
+    if (v > 0) {
+      if (!cur) cur = DetectedAction{action, f.t, f.t, f.t, int(i), v};
+      cur->t_end = f.t;
+      if (v > cur->magnitude) {
+        cur->magnitude = v;
+        cur->t_peak = f.t;
+        cur->frame = int(i);
+      }
+    } else if (cur && f.face) {
+      out.push_back(*cur);
+      cur.reset();
+    }
+  }
+  if (cur) out.push_back(*cur);
+  return out;
+}
+
+// Largest non-rigid motion of the landmarks: each frame's points aligned to the
+// first face frame by a similarity transform, RMS residual / eye distance.
+double nonrigid_motion(const std::vector<FrameSignals>& frames) {
+  const FrameSignals* ref = nullptr;
+  std::vector<double> residuals;
+  for (const auto& f : frames) {
+    if (!f.face) continue;
+    if (!ref) {
+      ref = &f;
+      continue;
+    }
+    std::vector<cv::Point2f> a(f.landmarks.points.begin(), f.landmarks.points.end());
+    std::vector<cv::Point2f> b(ref->landmarks.points.begin(), ref->landmarks.points.end());
+    cv::Mat m = cv::estimateAffinePartial2D(a, b);
+    if (m.empty()) continue;
+    double sum = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      double x = m.at<double>(0, 0) * a[i].x + m.at<double>(0, 1) * a[i].y + m.at<double>(0, 2);
+      double y = m.at<double>(1, 0) * a[i].x + m.at<double>(1, 1) * a[i].y + m.at<double>(1, 2);
+      sum += (x - b[i].x) * (x - b[i].x) + (y - b[i].y) * (y - b[i].y);
+    }
+    residuals.push_back(std::sqrt(sum / double(a.size())) / std::max(1.0, ref->landmarks.inter_ocular()));
+  }
+  return residuals.empty() ? 0 : percentile(residuals, 0.9);
+}
+
+}  // namespace
+
+LivenessParams LivenessParams::from_json(const nlohmann::json& j) {
+  LivenessParams p;
+  auto num = [&](const char* key, double& v) { if (j.contains(key)) v = j[key].get<double>(); };
+  num("blink_ratio", p.blink_ratio);
+  num("turn_degrees", p.turn_degrees);
+  num("nod_degrees", p.nod_degrees);
+  num("mouth_open_delta", p.mouth_open_delta);
+  num("min_face_share", p.min_face_share);
+  num("static_motion", p.static_motion);
+  num("moire_ratio", p.moire_ratio);
+  num("same_face_distance", p.same_face_distance);
+  return p;
+}
+
+nlohmann::json to_json(const DetectedAction& a) {
+  return {{"action", a.action}, {"t_start", round3(a.t_start)}, {"t_end", round3(a.t_end)},
+          {"t_peak", round3(a.t_peak)}, {"frame", a.frame}, {"magnitude", round3(a.magnitude)}};
+}
+
+ClipAnalysis analyse_signals(const std::vector<FrameSignals>& frames, const std::vector<std::string>& challenge,
+                             const LivenessParams& p) {
+  ClipAnalysis out;
+  out.frames = int(frames.size());
+  std::vector<double> ear, mouth, yaw, pitch, moire;
+  for (const auto& f : frames) {
+    if (f.faces > 1) ++out.multi_face_frames;
+    if (!f.face) continue;
+    ++out.face_frames;
+    ear.push_back(f.ear);
+    mouth.push_back(f.mouth);
+    yaw.push_back(f.yaw);
+    pitch.push_back(f.pitch);
+    moire.push_back(f.moire);
+  }
+  if (out.face_frames == 0) {
+    out.missing = challenge.empty() ? std::nullopt : std::optional<std::string>(challenge.front());
+    return out;
+  }
+  // Baselines: eyes are open most of the time, the mouth closed, the head straight.
+  const double ear0 = percentile(ear, 0.75), mouth0 = percentile(mouth, 0.25);
+  const double yaw0 = percentile(yaw, 0.5), pitch0 = percentile(pitch, 0.5);
+  out.baselines = {{"eye_aspect_ratio", round3(ear0)}, {"mouth_opening", round3(mouth0)},
+                   {"yaw", round3(yaw0)}, {"pitch", round3(pitch0)}};
+  out.moire_median = percentile(moire, 0.5);
+  out.nonrigid_motion = nonrigid_motion(frames);
+
+  auto add = [&](std::vector<DetectedAction> r) { out.events.insert(out.events.end(), r.begin(), r.end()); };
+  add(runs(frames, "blink", [&](const FrameSignals& f) {
+    return f.ear < p.blink_ratio * ear0 ? 1.0 - f.ear / ear0 : 0.0;
+  }));
+  add(runs(frames, "turn_left", [&](const FrameSignals& f) {
+    double d = f.yaw - yaw0;
+    return d > p.turn_degrees ? d : 0.0;
+  }));
+  add(runs(frames, "turn_right", [&](const FrameSignals& f) {
+    double d = yaw0 - f.yaw;
+    return d > p.turn_degrees ? d : 0.0;
+  }));
+  add(runs(frames, "nod", [&](const FrameSignals& f) {
+    double d = std::abs(f.pitch - pitch0);
+    return d > p.nod_degrees && std::abs(f.yaw - yaw0) < p.turn_degrees / 2 ? d : 0.0;
+  }));
+  add(runs(frames, "open_mouth", [&](const FrameSignals& f) {
+    double d = f.mouth - mouth0;
+    return d > p.mouth_open_delta ? d : 0.0;
+  }));
+  std::sort(out.events.begin(), out.events.end(),
+            [](const auto& a, const auto& b) { return a.t_peak < b.t_peak; });
+
+  // The challenge in order: each action must peak after the previous one did.
+  double after = -1;
+  for (const auto& want : challenge) {
+    auto it = std::find_if(out.events.begin(), out.events.end(),
+                           [&](const DetectedAction& e) { return e.action == want && e.t_peak > after; });
+    if (it == out.events.end()) {
+      out.missing = want;
+      break;
+    }
+    out.matched.push_back(*it);
+    after = it->t_peak;
+  }
+  return out;
+}
+
+}  // namespace shiming::liveness

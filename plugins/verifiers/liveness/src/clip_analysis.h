@@ -1,0 +1,47 @@
+#pragma once
+// From per-frame signals to actions, their order, and spoof cues.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "frame_signals.h"
+
+namespace shiming::liveness {
+
+struct LivenessParams {
+  double blink_ratio = 0.72;        // eye aspect ratio under this share of the open baseline = closed
+  double turn_degrees = 12;         // yaw change for turn_left / turn_right
+  double nod_degrees = 8;           // pitch change for nod
+  double mouth_open_delta = 0.18;   // mouth opening over the baseline for open_mouth
+  double min_face_share = 0.8;      // share of frames that must show the face
+  double static_motion = 0.03;      // non-rigid landmark motion under this (share of eye distance) = still photo
+  double moire_ratio = 6.5;         // median moire peak ratio over this = screen replay
+  double same_face_distance = 0.6;  // first vs later frames: descriptor distance
+  static LivenessParams from_json(const nlohmann::json& params);
+};
+
+struct DetectedAction {
+  std::string action;
+  double t_start = 0, t_end = 0, t_peak = 0;
+  int frame = 0;          // frame of the peak
+  double magnitude = 0;   // how far from the baseline at the peak
+};
+
+struct ClipAnalysis {
+  std::vector<DetectedAction> events;   // every action seen, in time order
+  std::vector<DetectedAction> matched;  // the challenge's actions, in order, as matched
+  std::optional<std::string> missing;   // first challenge action not found in order
+  int frames = 0, face_frames = 0, multi_face_frames = 0;
+  double nonrigid_motion = 0;
+  double moire_median = 0;
+  nlohmann::json baselines = nlohmann::json::object();
+};
+
+ClipAnalysis analyse_signals(const std::vector<FrameSignals>& frames, const std::vector<std::string>& challenge,
+                             const LivenessParams& params);
+
+nlohmann::json to_json(const DetectedAction& a);
+
+}  // namespace shiming::liveness

@@ -1,0 +1,259 @@
+#include "clip_synth.h"
+
+#include <cmath>
+#include <random>
+#include <stdexcept>
+
+#include <opencv2/imgproc.hpp>
+
+#include "face_test_data.h"
+
+namespace shiming::face::testkit {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+double smooth(double t) { return t <= 0 ? 0 : t >= 1 ? 1 : t * t * (3 - 2 * t); }
+
+// Adds displacement to the maps so the eyelid skin above each eye is pulled
+// down over it: output rows [top, lower lid] sample source rows [top, S].
+void close_eyes(const FaceLandmarks& lm, double amount, cv::Mat& map_x, cv::Mat& map_y) {
+  if (amount <= 0) return;
+  for (bool left : {false, true}) {
+    const int s = left ? FaceLandmarks::kLeftEye : FaceLandmarks::kRightEye;
+    const cv::Point2f* p = &lm.points[s];
+    float x0 = p[0].x, x1 = p[3].x, w = x1 - x0;
+    float upper = (p[1].y + p[2].y) / 2, lower = (p[4].y + p[5].y) / 2;
+    float gap = std::max(2.0f, lower - upper);
+    float top = upper - 1.6f * gap - 0.15f * w;
+    float target = upper + float(1 - amount) * (lower - upper);
+    int ya = int(top), yb = int(lower + 0.15f * w);
+    int xa = int(x0 - 0.35f * w), xb = int(x1 + 0.35f * w);
+    for (int y = std::max(0, ya); y <= std::min(map_y.rows - 1, yb); ++y)
+      for (int x = std::max(0, xa); x <= std::min(map_y.cols - 1, xb); ++x) {
+        float u = (x - (x0 + x1) / 2) / (0.5f * w + 0.35f * w);
+        float wx = float(smooth(1.0 - std::abs(u)) * 1.0);
+        float src;
+        if (y <= lower) src = top + (y - top) * (target - top) / std::max(1.0f, lower - top);
+        else src = y - (lower - target) * (1.0f - (y - lower) / std::max(1.0f, yb - lower));
+        map_y.at<float>(y, x) += wx * (src - float(y));
+      }
+  }
+}
+
+// Depth of the face above the image plane (px): an ellipsoid and a nose bump.
+cv::Mat face_depth(const FaceLandmarks& lm, cv::Size size) {
+  cv::Mat z(size, CV_32F, cv::Scalar(0));
+  float fw = lm.points[16].x - lm.points[0].x;
+  cv::Point2f c((lm.points[0].x + lm.points[16].x) / 2, (lm.points[27].y + lm.points[8].y) / 2);
+  float rx = 0.62f * fw, ry = 0.8f * (lm.points[8].y - lm.points[19].y) + 0.1f * fw;
+  cv::Point2f nose = lm.points[30];
+  float sigma = 0.12f * fw;
+  for (int y = 0; y < size.height; ++y)
+    for (int x = 0; x < size.width; ++x) {
+      float dx = (x - c.x) / rx, dy = (y - c.y) / ry;
+      float e = 1 - dx * dx - dy * dy;
+      float v = e > 0 ? 0.45f * fw * std::sqrt(e) : 0;
+      float nx = x - nose.x, ny = y - (nose.y - 0.4f * sigma);
+      v += 0.28f * fw * std::exp(-(nx * nx + 0.5f * ny * ny) / (2 * sigma * sigma));
+      z.at<float>(y, x) = v;
+    }
+  cv::GaussianBlur(z, z, cv::Size(0, 0), 3);
+  return z;
+}
+
+void rotate_head(const cv::Mat& depth, double yaw, double pitch, cv::Mat& map_x, cv::Mat& map_y) {
+  if (yaw == 0 && pitch == 0) return;
+  float sy = float(std::sin(yaw * kPi / 180)), sp = float(std::sin(pitch * kPi / 180));
+  for (int y = 0; y < depth.rows; ++y)
+    for (int x = 0; x < depth.cols; ++x) {
+      float z = depth.at<float>(y, x);
+      map_x.at<float>(y, x) -= z * sy;
+      map_y.at<float>(y, x) += z * sp;  // chin up: the protruding nose moves up
+    }
+}
+
+void open_mouth(const FaceLandmarks& lm, double amount, cv::Mat& img) {
+  if (amount <= 0) return;
+  const auto& p = lm.points;
+  float mw = p[54].x - p[48].x;
+  float ym = (p[62].y + p[66].y) / 2, xm = (p[62].x + p[66].x) / 2;
+  float d = float(amount) * 0.45f * mw;
+  float chin = p[8].y, end = chin + 0.25f * (p[16].x - p[0].x);
+  float xa = p[3].x, xb = p[13].x;
+  cv::Mat map_x(img.size(), CV_32F), map_y(img.size(), CV_32F);
+  for (int y = 0; y < img.rows; ++y)
+    for (int x = 0; x < img.cols; ++x) {
+      map_x.at<float>(y, x) = float(x);
+      float shift = 0;
+      if (y >= ym && y <= end && x >= xa && x <= xb) {
+        float fy = y <= chin ? 1.0f : 1.0f - (y - chin) / std::max(1.0f, end - chin);
+        float u = (x - (xa + xb) / 2) / ((xb - xa) / 2);
+        shift = d * fy * float(smooth((1 - std::abs(u)) * 3));
+      }
+      map_y.at<float>(y, x) = float(y) - shift;
+    }
+  cv::Mat out;
+  cv::remap(img, out, map_x, map_y, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  cv::ellipse(out, cv::Point2f(xm, ym + d / 2), cv::Size2f(0.36f * mw, d / 2 + 1), 0, 0, 360,
+              cv::Scalar(35, 30, 60), -1, cv::LINE_AA);
+  cv::ellipse(out, cv::Point2f(xm, ym + d * 0.8f), cv::Size2f(0.2f * mw, d / 5 + 1), 0, 0, 360,
+              cv::Scalar(80, 70, 150), -1, cv::LINE_AA);
+  img = out;
+}
+
+void shake_and_noise(cv::Mat& frame, std::mt19937& rng) {
+  std::normal_distribution<double> shift(0.0, 0.6);
+  cv::Mat m = (cv::Mat_<double>(2, 3) << 1, 0, shift(rng), 0, 1, shift(rng));
+  cv::Mat moved;
+  cv::warpAffine(frame, moved, m, frame.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  cv::Mat noise(frame.size(), CV_16SC3);
+  cv::randn(noise, 0, 2.0);
+  moved.convertTo(moved, CV_16SC3);
+  moved += noise;
+  moved.convertTo(frame, CV_8UC3);
+}
+
+double action_envelope(double t, double start) {
+  // 0.15 s in, 0.2 s hold, 0.15 s out.
+  double u = t - start;
+  if (u < 0 || u > 0.5) return 0;
+  if (u < 0.15) return smooth(u / 0.15);
+  if (u < 0.35) return 1;
+  return smooth((0.5 - u) / 0.15);
+}
+
+FacePose pose_for(const std::string& action, double k) {
+  FacePose p;
+  if (action == "blink") p.eyes_closed = k;
+  else if (action == "turn_left") p.yaw = 28 * k;
+  else if (action == "turn_right") p.yaw = -28 * k;
+  else if (action == "nod") p.pitch = 24 * k;  // chin up: the depth warp renders it more faithfully than chin down
+  else if (action == "open_mouth") p.mouth_open = k;
+  return p;
+}
+
+}  // namespace
+
+FaceSource make_face_source(const FaceAnalyzer& analyzer, const cv::Mat& face_crop) {
+  FaceSource s;
+  s.frame = cv::Mat(480, 640, CV_8UC3, cv::Scalar(150, 155, 160));
+  cv::Mat scaled;
+  cv::resize(face_crop, scaled, cv::Size(400, 400), 0, 0, cv::INTER_AREA);
+  scaled.copyTo(s.frame(cv::Rect(120, 40, 400, 400)));
+  auto faces = analyzer.analyze(s.frame);
+  if (faces.empty()) throw std::runtime_error("no face in the clip source");
+  s.landmarks = faces[0].landmarks;
+  return s;
+}
+
+cv::Mat render(const FaceSource& src, const FacePose& pose) {
+  cv::Mat img = src.frame.clone();
+  if (pose.mouth_open > 0) open_mouth(src.landmarks, pose.mouth_open, img);
+  cv::Mat map_x(img.size(), CV_32F), map_y(img.size(), CV_32F);
+  for (int y = 0; y < img.rows; ++y)
+    for (int x = 0; x < img.cols; ++x) {
+      map_x.at<float>(y, x) = float(x);
+      map_y.at<float>(y, x) = float(y);
+    }
+  close_eyes(src.landmarks, pose.eyes_closed, map_x, map_y);
+  if (pose.yaw != 0 || pose.pitch != 0) {
+    static thread_local cv::Mat depth;
+    static thread_local const FaceSource* depth_of = nullptr;
+    if (depth_of != &src || depth.size() != img.size()) {
+      depth = face_depth(src.landmarks, img.size());
+      depth_of = &src;
+    }
+    rotate_head(depth, pose.yaw, pose.pitch, map_x, map_y);
+  }
+  cv::Mat out;
+  cv::remap(img, out, map_x, map_y, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  return out;
+}
+
+SynthClip action_clip(const FaceSource& src, const std::vector<std::string>& actions, double fps,
+                      std::uint32_t seed) {
+  SynthClip clip;
+  clip.fps = fps;
+  std::mt19937 rng(seed);
+  const double lead = 0.3, each = 0.5, gap = 0.25, tail = 0.3;
+  double total = lead + actions.size() * each + (actions.empty() ? 0 : (actions.size() - 1) * gap) + tail;
+  for (std::size_t i = 0; i < actions.size(); ++i) {
+    clip.action_peaks.push_back({actions[i], lead + i * (each + gap) + 0.25});
+  }
+  int n = int(std::ceil(total * fps));
+  for (int i = 0; i < n; ++i) {
+    double t = i / fps;
+    FacePose pose;
+    for (std::size_t a = 0; a < actions.size(); ++a) {
+      double k = action_envelope(t, lead + a * (each + gap));
+      if (k <= 0) continue;
+      FacePose p = pose_for(actions[a], k);
+      pose.eyes_closed += p.eyes_closed;
+      pose.yaw += p.yaw;
+      pose.pitch += p.pitch;
+      pose.mouth_open += p.mouth_open;
+    }
+    cv::Mat f = render(src, pose);
+    shake_and_noise(f, rng);
+    clip.frames.push_back(f);
+  }
+  return clip;
+}
+
+SynthClip static_photo_clip(const FaceSource& src, double seconds, double fps, std::uint32_t seed) {
+  SynthClip clip;
+  clip.fps = fps;
+  std::mt19937 rng(seed);
+  for (int i = 0; i < int(seconds * fps); ++i) {
+    cv::Mat f = src.frame.clone();
+    shake_and_noise(f, rng);
+    clip.frames.push_back(f);
+  }
+  return clip;
+}
+
+SynthClip screen_replay(const SynthClip& in) {
+  SynthClip out = in;
+  if (in.frames.empty()) return out;
+  cv::Size size = in.frames[0].size();
+  cv::Mat pattern(size, CV_32F);
+  const double a1 = 3 * kPi / 180, a2 = -2 * kPi / 180, p1 = 3.1, p2 = 3.3;
+  for (int y = 0; y < size.height; ++y)
+    for (int x = 0; x < size.width; ++x) {
+      double g1 = std::sin(2 * kPi * (x * std::cos(a1) + y * std::sin(a1)) / p1);
+      double g2 = std::sin(2 * kPi * (x * std::cos(a2) + y * std::sin(a2)) / p2);
+      double grid = (x % 3 == 0 || y % 3 == 0) ? 0.88 : 1.0;
+      pattern.at<float>(y, x) = float((1 + 0.10 * g1) * (1 + 0.10 * g2) * grid);
+    }
+  cv::Mat p3;
+  cv::merge(std::vector<cv::Mat>{pattern, pattern, pattern}, p3);
+  for (auto& f : out.frames) {
+    cv::Mat ff;
+    f.convertTo(ff, CV_32FC3, 0.85, 20);
+    ff = ff.mul(p3);
+    ff.convertTo(f, CV_8UC3);
+  }
+  return out;
+}
+
+SynthClip face_swap_clip(const FaceSource& a, const FaceSource& b, const std::vector<std::string>& actions,
+                         double fps) {
+  SynthClip ca = action_clip(a, actions, fps, 11), cb = action_clip(b, actions, fps, 13);
+  SynthClip out = ca;
+  for (std::size_t i = out.frames.size() / 2; i < out.frames.size() && i < cb.frames.size(); ++i) {
+    out.frames[i] = cb.frames[i];
+  }
+  return out;
+}
+
+std::vector<std::uint8_t> to_mjpeg(const std::vector<cv::Mat>& frames, int quality) {
+  std::vector<std::uint8_t> out;
+  for (const auto& f : frames) {
+    auto j = encode_jpeg(f, quality);
+    out.insert(out.end(), j.begin(), j.end());
+  }
+  return out;
+}
+
+}  // namespace shiming::face::testkit

@@ -1,0 +1,263 @@
+// The liveness verifier on clips synthesised from real faces (astronaut.png and
+// a face from face-api's sample photos).
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
+
+#include "challenge_record.h"
+#include "clip_synth.h"
+#include "face_pairs.h"
+#include "face_test_data.h"
+#include "iso_time.h"
+#include "liveness_verifier.h"
+#include "plugin_loader.h"
+#include "shiming/face/challenge.h"
+#include "shiming/sdk/testing/fakes.h"
+
+using namespace shiming;
+using namespace shiming::face;
+using namespace std::chrono_literals;
+
+namespace {
+
+class Liveness : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (testkit::face_api_model_dir().empty()) return;
+    host_ = new sdk::testing::FakeHost();
+    config_ = new nlohmann::json(testkit::with_defaults(liveness::LivenessVerifier::config_schema()));
+    verifier_ = new liveness::LivenessVerifier(sdk::PluginInit{*config_, *host_});
+    auto analyzer = FaceAnalyzer::load(kDefaultLandmarkModel);
+    auto originals = testkit::identity_originals(**analyzer);
+    astronaut_ = new testkit::FaceSource(testkit::make_face_source(**analyzer, originals.at(0).image));
+    for (const auto& o : originals) {
+      if (o.identity == "sample3#0") other_ = new testkit::FaceSource(testkit::make_face_source(**analyzer, o.image));
+    }
+  }
+  static void TearDownTestSuite() {
+    delete verifier_;
+    delete config_;
+    delete host_;
+    delete astronaut_;
+    delete other_;
+  }
+  void SetUp() override {
+    if (!verifier_) GTEST_SKIP() << "run scripts/fetch-face-model.sh";
+  }
+
+  // Issues a challenge as the host does and returns its nonce.
+  static std::string issue(const std::vector<std::string>& actions, const std::string& case_id = "case-1") {
+    std::string nonce = new_nonce();
+    auto now = host_->clock().now();
+    (void)host_->records().put(liveness::kChallengeCollection, nonce,
+                               {{"case_id", case_id},
+                                {"actions", actions},
+                                {"issued_at", liveness::format_iso8601(now - 5s)},
+                                {"expires_at", liveness::format_iso8601(now + 55s)},
+                                {"used", false}});
+    return nonce;
+  }
+  static sdk::Finding verify(const std::vector<std::uint8_t>& clip, const std::string& nonce,
+                             nlohmann::json params = nlohmann::json::object(),
+                             const std::string& type = "video/x-motion-jpeg", std::string uploaded_at = "") {
+    sdk::testing::FakeVerificationContext ctx;
+    ctx.subject_.id = "case-1";
+    ctx.clock_.set(host_->clock().now());
+    ctx.params_ = testkit::with_defaults(liveness::LivenessVerifier::rules_schema(), params);
+    if (uploaded_at.empty()) uploaded_at = liveness::format_iso8601(host_->clock().now());
+    ctx.items.push_back({"liveness-video", type, clip, {{"nonce", nonce}, {"uploaded_at", uploaded_at}}});
+    return verifier_->verify(ctx);
+  }
+  static sdk::Finding run_challenge(const std::vector<std::string>& challenge, const testkit::SynthClip& clip,
+                                    nlohmann::json params = nlohmann::json::object()) {
+    return verify(testkit::to_mjpeg(clip.frames), issue(challenge), std::move(params));
+  }
+  static bool has(const sdk::Finding& f, const std::string& code) {
+    return std::any_of(f.reasons.begin(), f.reasons.end(), [&](const auto& r) { return r.code == code; });
+  }
+  static std::string dump(const sdk::Finding& f) {
+    std::string s = sdk::to_string(f.outcome);
+    for (const auto& r : f.reasons) s += " " + r.code;
+    return s + " " + f.details.dump();
+  }
+
+  static sdk::testing::FakeHost* host_;
+  static nlohmann::json* config_;
+  static liveness::LivenessVerifier* verifier_;
+  static testkit::FaceSource* astronaut_;
+  static testkit::FaceSource* other_;
+};
+sdk::testing::FakeHost* Liveness::host_ = nullptr;
+nlohmann::json* Liveness::config_ = nullptr;
+liveness::LivenessVerifier* Liveness::verifier_ = nullptr;
+testkit::FaceSource* Liveness::astronaut_ = nullptr;
+testkit::FaceSource* Liveness::other_ = nullptr;
+
+}  // namespace
+
+TEST_F(Liveness, GenuineClipPassesWithActionsInOrderAndTheirTimes) {
+  std::vector<std::string> challenge = {"blink", "turn_left", "open_mouth"};
+  auto clip = testkit::action_clip(*astronaut_, challenge);
+  auto f = run_challenge(challenge, clip);
+  ASSERT_EQ(f.outcome, sdk::Outcome::pass) << dump(f);
+  const auto& detected = f.details["actions_detected"];
+  ASSERT_EQ(detected.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(detected[i]["action"], challenge[i]);
+    EXPECT_NEAR(detected[i]["t_peak"].get<double>(), clip.action_peaks[i].second, 0.2) << dump(f);
+  }
+}
+
+TEST_F(Liveness, OtherActionsPass) {
+  std::vector<std::string> challenge = {"turn_right", "nod", "blink"};
+  auto f = run_challenge(challenge, testkit::action_clip(*astronaut_, challenge));
+  EXPECT_EQ(f.outcome, sdk::Outcome::pass) << dump(f);
+}
+
+TEST_F(Liveness, ActionsInTheWrongOrderFail) {
+  auto clip = testkit::action_clip(*astronaut_, {"open_mouth", "blink"});
+  auto f = run_challenge({"blink", "open_mouth"}, clip);
+  EXPECT_EQ(f.outcome, sdk::Outcome::fail);
+  EXPECT_TRUE(has(f, "ACTION_NOT_PERFORMED")) << dump(f);
+}
+
+TEST_F(Liveness, MissingActionFails) {
+  auto clip = testkit::action_clip(*astronaut_, {"blink", "turn_left"});
+  auto f = run_challenge({"blink", "turn_left", "turn_right"}, clip);
+  EXPECT_EQ(f.outcome, sdk::Outcome::fail);
+  EXPECT_TRUE(has(f, "ACTION_NOT_PERFORMED")) << dump(f);
+}
+
+TEST_F(Liveness, StillPhotoIsFlagged) {
+  auto f = run_challenge({"blink", "nod"}, testkit::static_photo_clip(*astronaut_));
+  EXPECT_EQ(f.outcome, sdk::Outcome::fail);
+  EXPECT_TRUE(has(f, "STATIC_PHOTO")) << dump(f);
+}
+
+TEST_F(Liveness, ScreenReplayGoesToReviewOrIsRejectedPerRules) {
+  std::vector<std::string> challenge = {"blink", "turn_right"};
+  auto replay = testkit::screen_replay(testkit::action_clip(*astronaut_, challenge));
+  auto review = run_challenge(challenge, replay);
+  EXPECT_EQ(review.outcome, sdk::Outcome::needs_review) << dump(review);
+  EXPECT_TRUE(has(review, "SCREEN_REPLAY")) << dump(review);
+  auto reject = run_challenge(challenge, replay, {{"spoof_policy", "reject"}});
+  EXPECT_EQ(reject.outcome, sdk::Outcome::fail) << dump(reject);
+}
+
+TEST_F(Liveness, FaceSwapMidClipFails) {
+  std::vector<std::string> challenge = {"blink", "open_mouth"};
+  auto f = run_challenge(challenge, testkit::face_swap_clip(*astronaut_, *other_, challenge));
+  EXPECT_EQ(f.outcome, sdk::Outcome::fail);
+  EXPECT_TRUE(has(f, "FACE_CHANGED")) << dump(f);
+}
+
+TEST_F(Liveness, NonceWorksOnceAndNotForAnotherUpload) {
+  std::vector<std::string> challenge = {"blink", "open_mouth"};
+  auto clip = testkit::to_mjpeg(testkit::action_clip(*astronaut_, challenge).frames);
+  std::string nonce = issue(challenge);
+  EXPECT_EQ(verify(clip, nonce).outcome, sdk::Outcome::pass);
+  auto again = testkit::to_mjpeg(testkit::action_clip(*astronaut_, challenge, 15, 99).frames);
+  auto f = verify(again, nonce);
+  EXPECT_EQ(f.outcome, sdk::Outcome::fail);
+  EXPECT_EQ(f.reasons.at(0).code, "LIVENESS_NONCE_USED");
+}
+
+TEST_F(Liveness, ExpiredWrongCaseUnknownAndMissingNoncesAreRefused) {
+  auto clip = testkit::to_mjpeg(testkit::static_photo_clip(*astronaut_, 1).frames);
+  auto late = liveness::format_iso8601(host_->clock().now() + 56s);
+  EXPECT_EQ(verify(clip, issue({"blink", "nod"}), {}, "video/x-motion-jpeg", late).reasons.at(0).code,
+            "LIVENESS_NONCE_EXPIRED");
+  EXPECT_EQ(verify(clip, issue({"blink", "nod"}, "case-9")).reasons.at(0).code, "LIVENESS_NONCE_WRONG_CASE");
+  EXPECT_EQ(verify(clip, "0123456789abcdef0123456789abcdef").reasons.at(0).code, "LIVENESS_NONCE_UNKNOWN");
+  EXPECT_EQ(verify(clip, "").reasons.at(0).code, "LIVENESS_NONCE_MISSING");
+}
+
+TEST_F(Liveness, BadClipsGetClearReasons) {
+  auto frames = testkit::static_photo_clip(*astronaut_, 1).frames;
+  // Corrupt: a JPEG cut in the middle of the sequence.
+  auto mjpeg = testkit::to_mjpeg(frames);
+  mjpeg.resize(mjpeg.size() * 2 / 3);
+  EXPECT_EQ(verify(mjpeg, issue({"blink", "nod"})).reasons.at(0).code, "CLIP_CORRUPT");
+  // Not video at all.
+  EXPECT_EQ(verify({'h', 'e', 'l', 'l', 'o'}, issue({"blink", "nod"})).reasons.at(0).code, "CLIP_CORRUPT");
+  // Over the length limit: 8 s at 15 fps against max 6 s.
+  auto long_clip = testkit::to_mjpeg(testkit::static_photo_clip(*astronaut_, 8).frames);
+  EXPECT_EQ(verify(long_clip, issue({"blink", "nod"})).reasons.at(0).code, "CLIP_TOO_LONG");
+  // Over the size limit.
+  EXPECT_EQ(verify(testkit::to_mjpeg(frames), issue({"blink", "nod"}), {{"max_clip_bytes", 65536}}).reasons.at(0).code,
+            "CLIP_TOO_LARGE");
+  // Frames of different sizes.
+  auto mixed = frames;
+  cv::resize(mixed[3], mixed[3], cv::Size(320, 240));
+  EXPECT_EQ(verify(testkit::to_mjpeg(mixed), issue({"blink", "nod"})).reasons.at(0).code, "CLIP_FRAME_SIZE_MISMATCH");
+  // An unsupported type.
+  EXPECT_EQ(verify(testkit::to_mjpeg(frames), issue({"blink", "nod"}), {}, "video/quicktime").reasons.at(0).code,
+            "CLIP_FORMAT_UNSUPPORTED");
+}
+
+TEST_F(Liveness, NoFaceTwoFacesAndDarkFrames) {
+  std::vector<cv::Mat> empty(15, cv::Mat(480, 640, CV_8UC3, cv::Scalar(170, 170, 170)));
+  auto f = verify(testkit::to_mjpeg(empty), issue({"blink", "nod"}));
+  EXPECT_EQ(f.outcome, sdk::Outcome::fail);
+  EXPECT_TRUE(has(f, "NO_FACE")) << dump(f);
+
+  std::vector<cv::Mat> dark;
+  for (const auto& fr : testkit::static_photo_clip(*astronaut_, 1).frames) {
+    cv::Mat d;
+    fr.convertTo(d, -1, 0.04, 0);
+    dark.push_back(d);
+  }
+  EXPECT_TRUE(has(verify(testkit::to_mjpeg(dark), issue({"blink", "nod"})), "NO_FACE"));
+
+  std::vector<cv::Mat> two;
+  for (const auto& fr : testkit::static_photo_clip(*astronaut_, 1).frames) {
+    cv::Mat small, canvas(480, 640, CV_8UC3, cv::Scalar(150, 150, 150));
+    cv::resize(fr(cv::Rect(120, 0, 400, 480)), small, cv::Size(300, 360));
+    small.copyTo(canvas(cv::Rect(10, 60, 300, 360)));
+    small.copyTo(canvas(cv::Rect(330, 60, 300, 360)));
+    two.push_back(canvas);
+  }
+  auto t = verify(testkit::to_mjpeg(two), issue({"blink", "nod"}));
+  EXPECT_EQ(t.outcome, sdk::Outcome::fail);
+  EXPECT_TRUE(has(t, "MULTIPLE_FACES")) << dump(t);
+}
+
+TEST_F(Liveness, ContainerVideoDecodesWhereOpenCvCanWriteIt) {
+  std::vector<std::string> challenge = {"blink", "turn_left"};
+  auto clip = testkit::action_clip(*astronaut_, challenge);
+  auto path = std::filesystem::temp_directory_path() / ("liveness-test-" + new_nonce() + ".avi");
+  cv::VideoWriter w(path.string(), cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 15, cv::Size(640, 480));
+  if (!w.isOpened()) GTEST_SKIP() << "OpenCV has no video writer here";
+  for (const auto& f : clip.frames) w.write(f);
+  w.release();
+  std::ifstream in(path, std::ios::binary);
+  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
+  std::filesystem::remove(path);
+  // An AVI is neither WebM nor MP4: refused by type, then decoded when declared as MP4
+  // (the FFmpeg backend reads the container, whatever the extension).
+  auto f = verify(bytes, issue(challenge), {}, "video/mp4");
+  EXPECT_EQ(f.outcome, sdk::Outcome::pass) << dump(f);
+}
+
+TEST(LivenessPlugin, LoadsAsARealPlugin) {
+  if (testkit::face_api_model_dir().empty()) GTEST_SKIP();
+  sdk::testing::FakeHost host;
+  auto plugin = testkit::load_plugin(SHIMING_PLUGIN_DIR, "liveness", nlohmann::json::object(), host);
+  auto* v = plugin->object->as_verifier();
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(v->evidence_needed(), std::vector<std::string>{"liveness-video"});
+  auto rules = testkit::with_defaults(plugin->schemas.rules);
+  EXPECT_EQ(rules["challenge_length"], 3);
+  EXPECT_EQ(rules["actions"].size(), 5u);
+  sdk::testing::FakeVerificationContext ctx;
+  ctx.subject_.id = "case-1";
+  ctx.params_ = rules;
+  ctx.items.push_back({"liveness-video", "video/x-motion-jpeg", {0xFF, 0xD8}, {{"nonce", "nope"}}});
+  auto f = v->verify(ctx);
+  EXPECT_EQ(f.outcome, sdk::Outcome::fail);
+  EXPECT_EQ(f.reasons.at(0).code, "LIVENESS_NONCE_UNKNOWN");
+}
