@@ -113,6 +113,9 @@ void AuthoritySim::stop() {
 }
 
 unsigned short AuthoritySim::port() const { return proxy_ ? proxy_->port() : 0; }
+std::uint64_t AuthoritySim::connections_accepted() const {
+  return proxy_ ? proxy_->connections_accepted() : 0;
+}
 unsigned short AuthoritySim::admin_port() const { return admin_ ? admin_->port() : 0; }
 
 }  // namespace shiming::authority_sim

@@ -34,6 +34,7 @@ class AuthoritySim {
 
   unsigned short port() const;        // the public (proxy) port
   unsigned short admin_port() const;  // 0 when the admin endpoint is off
+  std::uint64_t connections_accepted() const;  // by the public port
   FaultState& faults() { return faults_; }
   const SimStats& stats() const { return service_->stats(); }
 

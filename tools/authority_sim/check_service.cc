@@ -101,6 +101,10 @@ nlohmann::json CheckService::answer(const nlohmann::json& body, const std::strin
 
 sdk::HttpResponse CheckService::handle(const sdk::HttpRequest& req) {
   ++stats_.requests;
+  // Through the fault proxy: a neutral mark first, so a fault of an earlier
+  // answer on this kept-alive connection does not carry over.
+  const bool proxied = req.remote_address.rfind("127.77.", 0) == 0;
+  if (proxied) marks_.mark(req.remote_address, ConnectionMark{});
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                        std::chrono::system_clock::now().time_since_epoch()).count();
 
@@ -158,7 +162,7 @@ sdk::HttpResponse CheckService::handle(const sdk::HttpRequest& req) {
   mark.delay_ms = fault.latency_ms;
   if (fault.reset) { mark.reset = true; ++stats_.injected_reset; }
   if (fault.slow) { mark.slow = true; mark.slow_ms = fault.slow_body_ms; ++stats_.injected_slow; }
-  if (mark.reset || mark.slow || mark.delay_ms > 0) marks_.mark(req.remote_address, mark);
+  if (proxied && (mark.reset || mark.slow || mark.delay_ms > 0)) marks_.mark(req.remote_address, mark);
 
   // 4. The request body.
   const std::string body_hash = authority::sha256_hex(req.body);

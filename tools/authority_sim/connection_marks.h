@@ -3,7 +3,8 @@
 // The proxy gives every upstream connection its own loopback source address
 // (127.77.x.y), which the HTTP server reports as the request's remote
 // address; the check handler marks that address, the proxy reads the mark
-// when the answer's bytes arrive. Thread-safe.
+// when the answer's bytes arrive; every answer is marked (a neutral mark when
+// no fault), so a kept-alive connection gets each answer's own. Thread-safe.
 #include <map>
 #include <mutex>
 #include <optional>

@@ -21,6 +21,7 @@ struct FaultProxy::Impl {
   net::io_context ioc{1};
   tcp::acceptor acceptor{ioc};
   std::uint32_t next_source = 0;
+  std::atomic<std::uint64_t> accepted{0};
 
   Impl(std::string a, unsigned short p, ProxyUpstreams u, FaultState& f, ConnectionMarks& m)
       : address(std::move(a)), port(p), upstreams(u), faults(f), marks(m) {}
@@ -149,7 +150,10 @@ class Session : public std::enable_shared_from_this<Session> {
 void FaultProxy::Impl::accept() {
   acceptor.async_accept([this](error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
-    if (!ec) std::make_shared<Session>(*this, std::move(socket))->start();
+    if (!ec) {
+      ++accepted;
+      std::make_shared<Session>(*this, std::move(socket))->start();
+    }
     accept();
   });
 }
@@ -183,6 +187,8 @@ unsigned short FaultProxy::port() const {
   error_code ec;
   return impl_->acceptor.local_endpoint(ec).port();
 }
+
+std::uint64_t FaultProxy::connections_accepted() const { return impl_->accepted.load(); }
 
 void FaultProxy::run() { impl_->ioc.run(); }
 

@@ -5,6 +5,7 @@
 // certificate (by forwarding to a second server that presents it). TLS stays
 // end to end between the client and the inner server; the proxy never
 // decrypts. Asio stays inside fault_proxy.cc.
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -27,6 +28,7 @@ class FaultProxy {
   // Binds; error BIND_FAILED.
   sdk::Status start();
   unsigned short port() const;
+  std::uint64_t connections_accepted() const;
   void run();   // serves on the calling thread until stop()
   void stop();  // from any thread
 

@@ -94,7 +94,7 @@ class SimEnv {
             {"max_attempts", 3},
             {"backoff_base_ms", 5},
             {"backoff_cap_ms", 20},
-            {"breaker_failure_threshold", 50},
+            {"breaker_failure_threshold", 20},
             {"breaker_open_seconds", 30},
             {"retry_after_seconds", 60}};
   }

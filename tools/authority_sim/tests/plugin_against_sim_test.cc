@@ -175,6 +175,23 @@ TEST_F(PluginAgainstSim, ResetsAreRetriedAndTheStoredAnswerIsReplayed) {
   EXPECT_EQ(check(kLiName, kLiId).outcome, Outcome::pass);
 }
 
+TEST_F(PluginAgainstSim, ConnectionsAreKeptAlive) {
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(check(kLiName, kLiId).outcome, Outcome::pass);
+  EXPECT_EQ(env.sim->connections_accepted(), 1u);
+}
+
+TEST_F(PluginAgainstSim, ReusedConnectionFoundClosedIsReplacedOnce) {
+  EXPECT_EQ(check(kLiName, kLiId).outcome, Outcome::pass);  // leaves an idle connection
+  env.set_faults({{"reset_share", 1.0}});
+  auto f = check(kLiName, kLiId);
+  EXPECT_EQ(f.outcome, Outcome::retry);
+  EXPECT_EQ(f.details["attempts"], 3);
+  // Attempt 1 met the reset on the reused connection, was replaced once on a
+  // new one (reset again): 4 resets for 3 attempts.
+  EXPECT_EQ(env.sim->stats().injected_reset.load(), 4u);
+  EXPECT_EQ(env.sim->connections_accepted(), 4u);
+}
+
 TEST_F(PluginAgainstSim, SlowAnswerHitsTheTotalTimeout) {
   env.set_faults({{"slow_body_share", 1.0}, {"slow_body_ms", 3000}});
   auto p = env.params();

@@ -74,20 +74,26 @@ sdk::Finding AuthorityClient::check(const CheckRequest& request, sdk::Clock& clo
       break;
     }
     ++attempts;
-    const auto now = clock.now();
-    const std::string ts = std::to_string(
-        duration_cast<seconds>(now.time_since_epoch()).count());
-    const std::string nonce = random_hex(16);
-    const std::string path(kCheckPath);
-    std::vector<std::pair<std::string, std::string>> headers = {
-        {std::string(kHeaderClient), settings_.client_id},
-        {std::string(kHeaderTimestamp), ts},
-        {std::string(kHeaderNonce), nonce},
-        {std::string(kHeaderIdempotencyKey), request.idempotency_key},
-        {std::string(kHeaderSignature),
-         sign_request(settings_.hmac_key, "POST", path, ts, nonce, body)},
+    // Signed per send: a fresh timestamp and nonce each time.
+    auto send = [&] {
+      const std::string ts = std::to_string(
+          duration_cast<seconds>(clock.now().time_since_epoch()).count());
+      const std::string nonce = random_hex(16);
+      const std::string path(kCheckPath);
+      std::vector<std::pair<std::string, std::string>> headers = {
+          {std::string(kHeaderClient), settings_.client_id},
+          {std::string(kHeaderTimestamp), ts},
+          {std::string(kHeaderNonce), nonce},
+          {std::string(kHeaderIdempotencyKey), request.idempotency_key},
+          {std::string(kHeaderSignature),
+           sign_request(settings_.hmac_key, "POST", path, ts, nonce, body)},
+      };
+      return https_->post(path, headers, body, "application/json");
     };
-    TransportResult r = https_->post(path, headers, body, "application/json");
+    TransportResult r = send();
+    // A kept-alive connection closed under us is not the gateway failing:
+    // send once more on a new connection, within the same attempt.
+    if (r.reused_connection_closed) r = send();
 
     auto failure = [&](const std::string& problem) {
       last_problem = problem;

@@ -70,7 +70,8 @@ sdk::ConfigSchema authority_rules_schema() {
       integer("max_attempts", 3, 1, 10, "Attempts per check on unavailable/5xx/reset/timeout"),
       integer("backoff_base_ms", 200, 1, 60000, "First retry waits up to this (full jitter)"),
       integer("backoff_cap_ms", 2000, 1, 600000, "Longest wait between attempts"),
-      integer("breaker_failure_threshold", 5, 1, 1000, "Consecutive failures that open the breaker"),
+      integer("breaker_failure_threshold", 10, 1, 1000, "Failed attempts among the last breaker_window that open the breaker"),
+      integer("breaker_window", 20, 1, 1000, "How many recent attempts the breaker looks at"),
       integer("breaker_open_seconds", 30, 1, 3600, "How long the breaker stays open"),
       integer("retry_after_seconds", 60, 1, 86400, "When the authority is down, re-run the job after"),
       boolean("send_photo", true, "Send the live photo (evidence 'face') for comparison"),
@@ -144,6 +145,10 @@ sdk::Result<AuthoritySettings> parse_authority_settings(const nlohmann::json& pa
   s.backoff.base = std::chrono::milliseconds(p["backoff_base_ms"].get<long long>());
   s.backoff.cap = std::chrono::milliseconds(p["backoff_cap_ms"].get<long long>());
   s.breaker.failure_threshold = p["breaker_failure_threshold"].get<int>();
+  s.breaker.window = p["breaker_window"].get<int>();
+  if (s.breaker.failure_threshold > s.breaker.window)
+    return invalid("breaker_failure_threshold", "must not exceed breaker_window",
+                   "不能大于 breaker_window");
   s.breaker.open_for = std::chrono::seconds(p["breaker_open_seconds"].get<long long>());
   s.retry_after = std::chrono::seconds(p["retry_after_seconds"].get<long long>());
   s.send_photo = p["send_photo"].get<bool>();

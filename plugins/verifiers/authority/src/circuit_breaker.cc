@@ -28,9 +28,18 @@ CircuitBreaker::Permit CircuitBreaker::acquire(time_point now) {
   return Permit{true, {}, false};
 }
 
+void CircuitBreaker::record_locked(bool failure) {
+  recent_.push_back(failure);
+  if (failure) ++recent_failures_;
+  while (static_cast<int>(recent_.size()) > options_.window) {
+    if (recent_.front()) --recent_failures_;
+    recent_.pop_front();
+  }
+}
+
 void CircuitBreaker::on_success(const Permit& permit) {
   std::lock_guard lock(mu_);
-  consecutive_failures_ = 0;
+  if (state_ == State::closed && !permit.probe) record_locked(false);
   if (permit.probe && state_ == State::half_open) {
     state_ = State::closed;
     probes_in_flight_ = 0;
@@ -47,7 +56,8 @@ bool CircuitBreaker::on_failure(const Permit& permit, time_point now) {
     return false;
   }
   if (state_ != State::closed) return false;  // already open: a late failure changes nothing
-  if (++consecutive_failures_ >= options_.failure_threshold) {
+  record_locked(true);
+  if (recent_failures_ >= options_.failure_threshold) {
     open_locked(now);
     return true;
   }
@@ -57,7 +67,8 @@ bool CircuitBreaker::on_failure(const Permit& permit, time_point now) {
 void CircuitBreaker::open_locked(time_point now) {
   state_ = State::open;
   opened_at_ = now;
-  consecutive_failures_ = 0;
+  recent_.clear();
+  recent_failures_ = 0;
   probes_in_flight_ = 0;
   ++openings_;
 }

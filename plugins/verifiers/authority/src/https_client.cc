@@ -13,6 +13,7 @@
 #include <openssl/x509_vfy.h>
 
 #include <fstream>
+#include <mutex>
 
 namespace shiming::authority {
 
@@ -36,8 +37,37 @@ const char* to_string(TransportError e) {
   return "none";
 }
 
+// One TLS connection with its own io_context: operations run on the calling
+// thread, one caller at a time (a connection is either in use or idle in the pool).
+struct Connection {
+  net::io_context ioc;
+  beast::ssl_stream<beast::tcp_stream> stream;
+  beast::flat_buffer buffer;
+  std::chrono::steady_clock::time_point idle_since;
+  explicit Connection(ssl::context& ctx) : ioc(1), stream(ioc, ctx) {}
+};
+
 struct HttpsClient::Tls {
   ssl::context ctx{ssl::context::tls_client};
+  std::mutex mu;
+  std::vector<std::unique_ptr<Connection>> idle;  // guarded by mu
+
+  std::unique_ptr<Connection> take_idle(std::chrono::milliseconds max_idle) {
+    std::lock_guard lock(mu);
+    const auto now = std::chrono::steady_clock::now();
+    while (!idle.empty()) {
+      auto c = std::move(idle.back());
+      idle.pop_back();
+      if (now - c->idle_since < max_idle) return c;
+    }
+    return nullptr;
+  }
+  void give_back(std::unique_ptr<Connection> c, std::size_t max_idle_connections) {
+    c->idle_since = std::chrono::steady_clock::now();
+    beast::get_lowest_layer(c->stream).expires_never();
+    std::lock_guard lock(mu);
+    if (idle.size() < max_idle_connections) idle.push_back(std::move(c));
+  }
 };
 
 namespace {
@@ -100,31 +130,30 @@ sdk::Result<std::shared_ptr<HttpsClient>> HttpsClient::create(HttpsClientOptions
   return std::shared_ptr<HttpsClient>(new HttpsClient(std::move(options), std::move(tls)));
 }
 
-TransportResult HttpsClient::post(const std::string& target,
-                                  const std::vector<std::pair<std::string, std::string>>& headers,
-                                  const std::string& body, const std::string& content_type) const {
-  TransportResult out;
-  net::io_context ioc;
-  beast::ssl_stream<beast::tcp_stream> stream(ioc, tls_->ctx);
-  auto& lowest = beast::get_lowest_layer(stream);
-  const auto deadline = std::chrono::steady_clock::now() + options_.total_timeout;
+namespace {
 
+using Clock = std::chrono::steady_clock;
+
+// Resolves, connects and completes the TLS handshake on a new connection.
+TransportResult open_connection(Connection& c, const HttpsClientOptions& o, Clock::time_point deadline) {
+  TransportResult out;
+  auto& lowest = beast::get_lowest_layer(c.stream);
   // Host name (or IP) checked against the certificate; SNI for names only.
-  SSL* ssl_handle = stream.native_handle();
+  SSL* ssl_handle = c.stream.native_handle();
   boost::system::error_code addr_ec;
-  net::ip::make_address(options_.host, addr_ec);
+  net::ip::make_address(o.host, addr_ec);
   X509_VERIFY_PARAM* param = SSL_get0_param(ssl_handle);
   if (addr_ec) {
-    SSL_set_tlsext_host_name(ssl_handle, options_.host.c_str());
-    X509_VERIFY_PARAM_set1_host(param, options_.host.c_str(), 0);
+    SSL_set_tlsext_host_name(ssl_handle, o.host.c_str());
+    X509_VERIFY_PARAM_set1_host(param, o.host.c_str(), 0);
   } else {
-    X509_VERIFY_PARAM_set1_ip_asc(param, options_.host.c_str());
+    X509_VERIFY_PARAM_set1_ip_asc(param, o.host.c_str());
   }
 
-  tcp::resolver resolver(ioc);
+  tcp::resolver resolver(c.ioc);
   tcp::resolver::results_type endpoints;
-  beast::error_code ec = run_one(ioc, [&](auto handler) {
-    resolver.async_resolve(options_.host, options_.port,
+  beast::error_code ec = run_one(c.ioc, [&](auto handler) {
+    resolver.async_resolve(o.host, o.port,
                            [&endpoints, handler](beast::error_code e, tcp::resolver::results_type r) mutable {
                              endpoints = std::move(r);
                              handler(e);
@@ -136,9 +165,8 @@ TransportResult HttpsClient::post(const std::string& target,
     return out;
   }
 
-  lowest.expires_after(std::min<std::chrono::steady_clock::duration>(
-      options_.connect_timeout, deadline - std::chrono::steady_clock::now()));
-  ec = run_one(ioc, [&](auto handler) { lowest.async_connect(endpoints, handler); });
+  lowest.expires_after(std::min<Clock::duration>(o.connect_timeout, deadline - Clock::now()));
+  ec = run_one(c.ioc, [&](auto handler) { lowest.async_connect(endpoints, handler); });
   if (ec) {
     out.error = ec == beast::error::timeout ? TransportError::connect_timeout
                                             : TransportError::connect_failed;
@@ -147,7 +175,7 @@ TransportResult HttpsClient::post(const std::string& target,
   }
 
   lowest.expires_at(deadline);
-  ec = run_one(ioc, [&](auto handler) { stream.async_handshake(ssl::stream_base::client, handler); });
+  ec = run_one(c.ioc, [&](auto handler) { c.stream.async_handshake(ssl::stream_base::client, handler); });
   if (ec) {
     long verify = SSL_get_verify_result(ssl_handle);
     if (ec == beast::error::timeout) {
@@ -164,34 +192,33 @@ TransportResult HttpsClient::post(const std::string& target,
       out.error = TransportError::tls_failed;
       out.detail = "TLS handshake failed: " + ec.message();
     }
-    return out;
   }
+  return out;
+}
 
-  http::request<http::string_body> req{http::verb::post, target, 11};
-  req.set(http::field::host, options_.host);
-  req.set(http::field::content_type, content_type);
-  req.set(http::field::connection, "close");
-  req.set(http::field::user_agent, "shiming-authority/1");
-  for (const auto& [k, v] : headers) req.set(k, v);
-  req.body() = body;
-  req.prepare_payload();
-
-  ec = run_one(ioc, [&](auto handler) { http::async_write(stream, req, handler); });
+// One request and its answer on an open connection. `stale` is set when the
+// connection turned out closed before any byte of an answer came back.
+TransportResult exchange(Connection& c, const HttpsClientOptions& o, Clock::time_point deadline,
+                         const http::request<http::string_body>& req, bool& keep_alive, bool& stale) {
+  TransportResult out;
+  auto& lowest = beast::get_lowest_layer(c.stream);
+  lowest.expires_at(deadline);
+  beast::error_code ec = run_one(c.ioc, [&](auto handler) { http::async_write(c.stream, req, handler); });
   if (ec) {
+    stale = ec != beast::error::timeout;
     out.error = ec == beast::error::timeout ? TransportError::timeout : TransportError::reset;
     out.detail = "sending the request failed: " + ec.message();
     return out;
   }
-
-  beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
-  parser.body_limit(options_.max_response_bytes);
-  ec = run_one(ioc, [&](auto handler) { http::async_read(stream, buffer, parser, handler); });
+  parser.body_limit(o.max_response_bytes);
+  ec = run_one(c.ioc, [&](auto handler) { http::async_read(c.stream, c.buffer, parser, handler); });
   if (ec) {
     if (ec == beast::error::timeout) {
       out.error = TransportError::timeout;
     } else if (is_reset(ec)) {
       out.error = TransportError::reset;
+      stale = !parser.got_some();
     } else if (ec.category() == net::error::get_ssl_category()) {
       // A TLS alert after the handshake: with TLS 1.3 the gateway refuses
       // our client certificate here.
@@ -203,15 +230,44 @@ TransportResult HttpsClient::post(const std::string& target,
     return out;
   }
   auto& res = parser.get();
+  keep_alive = res.keep_alive();
   out.response.status = static_cast<int>(res.result_int());
   out.response.body = std::move(res.body());
   if (auto it = res.find(http::field::retry_after); it != res.end())
     out.response.retry_after = std::string(it->value());
+  return out;
+}
 
-  // Close without waiting for the peer's close_notify: the answer is complete.
-  beast::error_code ignored;
-  lowest.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  lowest.socket().close(ignored);
+constexpr std::size_t kMaxIdleConnections = 64;
+// Well under the gateway's keep-alive idle timeout, so an idle connection is
+// rarely closed under us.
+constexpr std::chrono::milliseconds kMaxIdle{15'000};
+
+}  // namespace
+
+TransportResult HttpsClient::post(const std::string& target,
+                                  const std::vector<std::pair<std::string, std::string>>& headers,
+                                  const std::string& body, const std::string& content_type) const {
+  const auto deadline = Clock::now() + options_.total_timeout;
+  http::request<http::string_body> req{http::verb::post, target, 11};
+  req.set(http::field::host, options_.host);
+  req.set(http::field::content_type, content_type);
+  req.set(http::field::user_agent, "shiming-authority/1");
+  for (const auto& [k, v] : headers) req.set(k, v);
+  req.body() = body;
+  req.prepare_payload();
+
+  std::unique_ptr<Connection> conn = tls_->take_idle(kMaxIdle);
+  const bool reused = conn != nullptr;
+  if (!conn) {
+    conn = std::make_unique<Connection>(tls_->ctx);
+    TransportResult opened = open_connection(*conn, options_, deadline);
+    if (opened.error != TransportError::none) return opened;
+  }
+  bool keep_alive = false, stale = false;
+  TransportResult out = exchange(*conn, options_, deadline, req, keep_alive, stale);
+  out.reused_connection_closed = out.error != TransportError::none && reused && stale;
+  if (out.error == TransportError::none && keep_alive) tls_->give_back(std::move(conn), kMaxIdleConnections);
   return out;
 }
 

@@ -1,8 +1,11 @@
 #pragma once
 // A small HTTPS client for the authority gateway: TLS 1.2+, server certificate
 // and host name verified against a CA file, client certificate (mutual TLS),
-// a connect timeout and a total timeout per request. One connection per
-// request (Connection: close). Beast/Asio stay inside https_client.cc.
+// a connect timeout and a total timeout per request. Connections are kept
+// alive: idle ones are reused for up to 15 s; a reused connection found
+// closed before it answered is reported (reused_connection_closed) so the
+// caller can re-sign and send again. Beast/Asio stay inside
+// https_client.cc.
 //
 // Thread-safe: post() may be called from several threads at once.
 #include <chrono>
@@ -48,6 +51,9 @@ struct TransportResult {
   TransportError error = TransportError::none;
   std::string detail;  // English, safe to log (no request content)
   HttpsResponse response;
+  // A kept-alive connection from the pool was found closed before any byte of
+  // an answer: the caller may send again at once (on a new connection).
+  bool reused_connection_closed = false;
 };
 
 class HttpsClient {

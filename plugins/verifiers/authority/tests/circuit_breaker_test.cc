@@ -11,17 +11,17 @@ namespace {
 using namespace std::chrono_literals;
 using State = CircuitBreaker::State;
 
-TEST(CircuitBreaker, OpensAfterConsecutiveFailuresOnly) {
-  CircuitBreaker b({3, 10s, 1});
+TEST(CircuitBreaker, OpensOnFailuresWithinTheWindow) {
+  CircuitBreaker b({3, 10s, 1, 5});
   const auto t = std::chrono::system_clock::time_point{} + 1000s;
-  auto p = b.acquire(t);
-  EXPECT_FALSE(b.on_failure(p, t));
-  EXPECT_FALSE(b.on_failure(b.acquire(t), t));
-  b.on_success(b.acquire(t));  // resets the run
   EXPECT_FALSE(b.on_failure(b.acquire(t), t));
   EXPECT_FALSE(b.on_failure(b.acquire(t), t));
+  for (int i = 0; i < 3; ++i) b.on_success(b.acquire(t));  // window: F F S S S
+  b.on_success(b.acquire(t));                              // window: F S S S S
+  EXPECT_FALSE(b.on_failure(b.acquire(t), t));              // window: S S S S F
+  EXPECT_FALSE(b.on_failure(b.acquire(t), t));              // window: S S S F F
   EXPECT_EQ(b.state(t), State::closed);
-  EXPECT_TRUE(b.on_failure(b.acquire(t), t));
+  EXPECT_TRUE(b.on_failure(b.acquire(t), t));               // window: S S F F F
   EXPECT_EQ(b.state(t), State::open);
   EXPECT_EQ(b.openings(), 1u);
   auto refused = b.acquire(t + 4s);
@@ -29,8 +29,20 @@ TEST(CircuitBreaker, OpensAfterConsecutiveFailuresOnly) {
   EXPECT_EQ(refused.retry_in, 6s);
 }
 
+TEST(CircuitBreaker, ScatteredFailuresDoNotOpenIt) {
+  CircuitBreaker b({10, 10s, 1, 20});
+  const auto t = std::chrono::system_clock::time_point{} + 1000s;
+  for (int i = 0; i < 1000; ++i) {
+    auto p = b.acquire(t);
+    ASSERT_TRUE(p.allowed);
+    if (i % 3 == 0) EXPECT_FALSE(b.on_failure(p, t));  // a third of calls fail
+    else b.on_success(p);
+  }
+  EXPECT_EQ(b.openings(), 0u);
+}
+
 TEST(CircuitBreaker, HalfOpenLetsOneProbeThrough) {
-  CircuitBreaker b({1, 10s, 1});
+  CircuitBreaker b({1, 10s, 1, 20});
   const auto t = std::chrono::system_clock::time_point{} + 1000s;
   EXPECT_TRUE(b.on_failure(b.acquire(t), t));
   EXPECT_EQ(b.state(t + 10s), State::half_open);
@@ -49,7 +61,7 @@ TEST(CircuitBreaker, HalfOpenLetsOneProbeThrough) {
 }
 
 TEST(CircuitBreaker, LateFailuresWhileOpenDoNotReopen) {
-  CircuitBreaker b({2, 10s, 1});
+  CircuitBreaker b({2, 10s, 1, 20});
   const auto t = std::chrono::system_clock::time_point{} + 1000s;
   auto p1 = b.acquire(t), p2 = b.acquire(t), p3 = b.acquire(t);
   b.on_failure(p1, t);
