@@ -1,0 +1,35 @@
+// The printable receipt (回执): HTML from the mustache template in templates/receipt/ (compiled in; kainjow mustache),
+// PDF drawn with cairo/pango (CJK fonts embedded by cairo), QR code from libqrencode.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <shiming/sdk/result.h>
+
+namespace shiming::window {
+
+struct ReceiptLine {
+  std::string zh, en;
+};
+
+struct ReceiptView {
+  std::string case_id, province_name, office_name, office_name_en, office_address, clerk_id, issued_at;
+  std::string masked_name, masked_id_number, exam_session, status, status_zh;
+  std::vector<ReceiptLine> checked, captured;
+  std::string token;     // the signed token the QR code carries
+  std::string qr_text;   // what the QR encodes (a verify URL or the token itself)
+};
+
+// Square module matrix of the QR code (true = dark), error correction M. Error QR_FAILED.
+sdk::Result<std::vector<std::vector<bool>>> qr_modules(const std::string& text);
+std::string qr_svg(const std::vector<std::vector<bool>>& modules);
+
+// `tmpl` is the mustache template text (default: templates/receipt/receipt.html.mustache).
+sdk::Result<std::string> render_receipt_html(const ReceiptView& v, const std::string& tmpl);
+const std::string& default_receipt_template();
+
+// A4 PDF. Error PDF_FAILED.
+sdk::Result<std::string> render_receipt_pdf(const ReceiptView& v);
+
+}  // namespace shiming::window
