@@ -60,6 +60,11 @@ class ServerTest : public ::testing::Test {
       release_slow.get_future().wait();
       return sdk::HttpResponse::json(200, {{"slow", "done"}});
     });
+    router.add("PUT", "/upload", [](sdk::HttpRequest& r) {
+      std::size_t sum = 0;
+      for (unsigned char c : r.body) sum += c;
+      return sdk::HttpResponse::json(200, {{"bytes", r.body.size()}, {"sum", sum}});
+    }, RouteOptions{8 * 1024 * 1024});
     router.add("GET", "/metrics", [this](sdk::HttpRequest&) {
       sdk::HttpResponse res;
       res.content_type = std::string(Metrics::kContentType);
@@ -410,6 +415,46 @@ TEST_F(ServerTest, MetricsCountRequestsByRouteAndStatus) {
   EXPECT_NE(text.find("shiming_http_requests_total{method=\"\",route=\"unmatched\",status=\"404\"} 1\n"), std::string::npos);
   EXPECT_NE(text.find("shiming_http_requests_total{method=\"GET\",route=\"/throw\",status=\"500\"} 1\n"), std::string::npos);
   EXPECT_NE(text.find("shiming_http_request_duration_seconds_count{method=\"GET\",route=\"/hello\"} 3\n"), std::string::npos);
+}
+
+TEST_F(ServerTest, LargeUploadArrivesWhole) {
+  serve();
+  std::string body(5 * 1024 * 1024 + 7, '\0');
+  std::size_t sum = 0;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    body[i] = static_cast<char>(i * 31 % 251);
+    sum += static_cast<unsigned char>(body[i]);
+  }
+  auto c = client();
+  auto r = c.request("PUT", "/upload", body);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.json()["bytes"], body.size());
+  EXPECT_EQ(r.json()["sum"], sum);
+  EXPECT_EQ(c.request("GET", "/hello").status, 200);
+}
+
+TEST_F(ServerTest, ConcurrentClientsOnSeveralIoThreads) {
+  ServerOptions o;
+  o.io_threads = 3;
+  serve(o);
+  const unsigned short port = running->port();
+  constexpr int kClients = 8, kRequests = 150;
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kClients; ++t) {
+    threads.emplace_back([&, t] {
+      TestClient c("127.0.0.1", port);
+      for (int i = 0; i < kRequests; ++i) {
+        if (i % 50 == 49) c.close();  // some fresh connections too
+        const std::string id = "t" + std::to_string(t) + "-" + std::to_string(i);
+        auto r = c.request("GET", "/api/v1/cases/" + id);
+        if (r.status == 200 && r.json()["id"] == id) ok++;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), kClients * kRequests);
+  EXPECT_EQ(metrics.route("GET", "/api/v1/cases/{id}").count(200), static_cast<std::uint64_t>(kClients * kRequests));
 }
 
 TEST(ServerSignals, SigtermStopsRun) {

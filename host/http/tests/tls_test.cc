@@ -106,6 +106,19 @@ TEST_F(TlsTest, Tls12ClientSucceedsWithVerifiedServer) {
   EXPECT_EQ(get(co).status, 200);
 }
 
+TEST_F(TlsTest, KeepAliveAndPipeliningOverTls) {
+  serve(tls_options());
+  ClientOptions co;
+  co.tls = true;
+  co.ca_file = env.file("ca.crt");
+  TestClient c("127.0.0.1", running->port(), co);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(c.request("GET", "/whoami").status, 200);
+  c.write_raw("GET /whoami HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(c.read_response().status, 200);
+  EXPECT_EQ(c.read_response().status, 404);
+  EXPECT_TRUE(c.is_connected());
+}
+
 TEST_F(TlsTest, Tls11OnlyClientFails) {
   serve(tls_options());
   ClientOptions co;
