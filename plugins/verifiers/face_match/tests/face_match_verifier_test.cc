@@ -68,7 +68,7 @@ TEST_F(FaceMatch, AstronautMatchesHerIdCardPortrait) {
   cv::Mat live = testkit::load_bgr(testkit::astronaut_path());
   auto f = match(live, testkit::id_card_portrait(identity("astronaut#0").image));
   EXPECT_EQ(f.outcome, sdk::Outcome::pass) << f.details.dump();
-  EXPECT_LT(f.details["distance"].get<double>(), 0.6);
+  EXPECT_LT(f.details["distance"].get<double>(), 0.5);
   EXPECT_GT(f.score, 0.5);
 }
 
@@ -85,17 +85,21 @@ TEST_F(FaceMatch, GenuineEditsMatchAcrossThreePeople) {
 
 TEST_F(FaceMatch, DifferentPeopleAreRejected) {
   const auto& a = identity("astronaut#0");
-  int compared = 0;
+  int compared = 0, rejected = 0;
   for (const auto& o : *originals_) {
     if (o.identity == a.identity) continue;
     auto f = match(a.image, testkit::id_card_portrait(o.image));
     if (f.outcome == sdk::Outcome::needs_review && !f.reasons.empty() && f.reasons[0].code == "PORTRAIT_FACE_NOT_FOUND") continue;
     ++compared;
-    EXPECT_EQ(f.outcome, sdk::Outcome::fail) << o.identity << " " << f.details.dump();
+    EXPECT_NE(f.outcome, sdk::Outcome::pass) << o.identity << " " << f.details.dump();
     ASSERT_FALSE(f.reasons.empty());
-    EXPECT_EQ(f.reasons.back().code, "FACE_MISMATCH");
+    if (f.outcome == sdk::Outcome::fail) {
+      ++rejected;
+      EXPECT_EQ(f.reasons.back().code, "FACE_MISMATCH");
+    }
   }
-  EXPECT_GE(compared, 10);
+  EXPECT_GE(compared, 15);
+  EXPECT_GE(rejected, compared - 2);  // the rest go to review, none pass
 }
 
 TEST_F(FaceMatch, AuthorityPhotoOfSomeoneElseFailsEvenWhenTheCardMatches) {
@@ -114,6 +118,7 @@ TEST_F(FaceMatch, BorderlineDistanceGoesToReview) {
   double d = f.details["distance"].get<double>();
   auto review = match(a.image, testkit::id_card_portrait(a.image), nullptr,
                       {{"threshold", std::max(0.2, d - 0.01)}, {"review_margin", 0.05}});
+  EXPECT_LT(d, 0.5);
   EXPECT_EQ(review.outcome, sdk::Outcome::needs_review);
   EXPECT_EQ(review.reasons.at(0).code, "FACE_MATCH_UNCERTAIN");
 }
