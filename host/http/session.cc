@@ -74,6 +74,19 @@ void append_uint(std::string& out, std::uint64_t v) {
   out.append(buf, end);
 }
 
+// The path-and-query of an absolute-form target (RFC 9112 3.2.2:
+// "http://host:port/path?q"); other targets unchanged.
+std::string_view origin_form(std::string_view target) {
+  if (target.empty() || target[0] == '/') return target;
+  const std::size_t scheme_end = target.find("://");
+  if (scheme_end == std::string_view::npos) return target;
+  const std::string_view scheme = target.substr(0, scheme_end);
+  if (!iequals(scheme, "http") && !iequals(scheme, "https")) return target;
+  const std::size_t path = target.find_first_of("/?", scheme_end + 3);
+  if (path == std::string_view::npos || target[path] == '?') return "/";
+  return target.substr(path);
+}
+
 // The verified client certificate's subject in RFC 2253 form, or "".
 std::string verified_peer_subject(SSL* ssl) {
   X509* cert = SSL_get1_peer_certificate(ssl);
@@ -252,6 +265,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       return false;
     }
     std::string_view target(h.target().data(), h.target().size());
+    target = origin_form(target);
     const std::size_t q = target.find('?');
     path_ = target.substr(0, q);
     query_ = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);

@@ -150,6 +150,17 @@ TEST_F(ServerTest, TraversalInPathIs400) {
   }
 }
 
+TEST_F(ServerTest, AbsoluteFormTargetIsAccepted) {
+  serve();
+  auto c = client();
+  auto r = c.request("GET", "http://127.0.0.1/api/v1/cases/abs?x=1");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.json()["id"], "abs");
+  EXPECT_EQ(r.json()["query"]["x"], "1");
+  EXPECT_EQ(c.request("GET", "HTTP://h:80/hello").status, 200);
+  EXPECT_EQ(c.request("GET", "ftp://h/hello").status, 400);
+}
+
 TEST_F(ServerTest, InvalidUtf8InQueryIs400) {
   serve();
   auto c = client();
