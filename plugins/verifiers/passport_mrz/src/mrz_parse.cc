@@ -43,8 +43,8 @@ class Zone {
   const std::vector<std::string>& lines() const { return lines_; }
 
   // Fixes that make `digit` hold over `data`: the zone as read when it holds; else letters in
-  // numeric positions turned into digits; else the fewest (1..3) letter/digit swaps in
-  // alphanumeric positions. Several equally small fixes are all returned (the composite check
+  // numeric positions turned into digits; else the fewest (1..2) letter/digit swaps in
+  // alphanumeric positions (at most 2: more would let a random misread pass). Several equally small fixes are all returned (the composite check
   // picks among them).
   struct Candidates {
     std::vector<Pos> positions;
@@ -80,7 +80,7 @@ class Zone {
       c.fixes.push_back(base);
       return c;
     }
-    for (int k = 1; k <= 3 && k <= static_cast<int>(optional.size()); ++k) {
+    for (int k = 1; k <= 2 && k <= static_cast<int>(optional.size()); ++k) {
       std::vector<bool> pick(optional.size(), false);
       std::fill(pick.begin(), pick.begin() + k, true);
       do {
@@ -410,7 +410,15 @@ sdk::Result<ParsedMrz> parse(const std::vector<std::string>& raw_lines, const Pa
   for (const auto& s : doc.data) docnum += L[s.line].substr(s.start, s.len);
   f.document_number = strip_fillers(docnum);
   f.nationality = strip_fillers(L[nat_line].substr(nat_col, 3));
-  split_names(out.format == Format::td1 ? L[2] : L[0].substr(5), f);
+  const std::string name_field = out.format == Format::td1 ? L[2] : L[0].substr(5);
+  split_names(name_field, f);
+  // Fillers pad the name field at its end only ("<<<" never separates names).
+  bool names_ok = true;
+  if (auto pad = name_field.find("<<<"); pad != std::string::npos &&
+      name_field.find_first_not_of('<', pad) != std::string::npos) {
+    names_ok = false;
+    out.problems.push_back("names: characters after the filler padding");
+  }
   f.birth_raw = L[dl].substr(birth_col, 6);
   f.expiry_raw = L[dl].substr(expiry_col, 6);
   std::string problem;
@@ -453,7 +461,7 @@ sdk::Result<ParsedMrz> parse(const std::vector<std::string>& raw_lines, const Pa
   bool letters_ok = std::none_of(out.problems.begin(), out.problems.end(), [](const std::string& p) {
     return p.find("digit '") != std::string::npos;
   });
-  out.valid = dates_ok && sex_ok && letters_ok &&
+  out.valid = dates_ok && sex_ok && letters_ok && names_ok &&
               std::all_of(out.checks.begin(), out.checks.end(), [](const CheckResult& c) { return c.ok; });
   return out;
 }

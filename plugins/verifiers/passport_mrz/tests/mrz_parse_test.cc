@@ -190,6 +190,12 @@ TEST(ParseTd3, DigitsInNamesAreLetterFixes) {
   EXPECT_FALSE(q.problems.empty());
 }
 
+TEST(ParseTd3, TextAfterTheNamePaddingIsInvalid) {
+  auto p = ok_parse({"P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<KKKWWW", kTd3b});
+  EXPECT_FALSE(p.valid);
+  for (const auto& c : p.checks) EXPECT_TRUE(c.ok);
+}
+
 TEST(ParseTd3, ImpossibleDateIsInvalidEvenWithMatchingDigit) {
   std::string b = kTd3b;
   b.replace(13, 6, "741312");  // month 13

@@ -1,0 +1,116 @@
+#include "shiming/mrz/mrz_reader.h"
+
+#include <chrono>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "image_header.h"
+#include "mrz_band.h"
+#include "ocr_templates.h"
+#include "ocr_tesseract.h"
+
+namespace shiming::mrz {
+namespace {
+
+int passed_checks(const ParsedMrz& p) {
+  int n = 0;
+  for (const auto& c : p.checks) n += c.ok;
+  return n;
+}
+
+}  // namespace
+
+sdk::Result<ReadResult> read_mrz(const std::vector<std::uint8_t>& image, const ReaderOptions& options) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto dims = image_dimensions(image);
+  if (!dims)
+    return sdk::make_error("IMAGE_UNREADABLE", "The file is not a JPEG or PNG image.",
+                           "文件不是 JPEG 或 PNG 图片。", "image");
+  if (static_cast<double>(dims->first) * dims->second > static_cast<double>(options.max_pixels))
+    return sdk::make_error("IMAGE_TOO_LARGE",
+                           "The image has too many pixels (" + std::to_string(dims->first) + "x" +
+                               std::to_string(dims->second) + ").",
+                           "图片像素过多。", "image");
+  cv::Mat gray = cv::imdecode(image, cv::IMREAD_GRAYSCALE);
+  if (gray.empty())
+    return sdk::make_error("IMAGE_UNREADABLE", "The image could not be decoded.", "图片无法解码。", "image");
+
+  ReadResult result;
+  auto band = find_band(gray);
+  if (band) {
+    result.found = true;
+    ParseOptions po;
+    po.reference_year = options.reference_year;
+    int width = 0;
+    for (const auto& r : band->lines) width = std::max(width, estimate_width(band->binary(r)));
+    if (width == 0) width = band->lines.size() == 3 ? 30 : 44;
+    std::optional<ParsedMrz> best;
+    std::vector<std::string> best_lines;
+    std::string best_engine;
+    auto consider = [&](std::vector<std::string> lines, const char* engine) {
+      // A reading with a line of the wrong length (e.g. fillers dropped) is never accepted as
+      // valid: the parser would pad a name line, hiding a misread.
+      bool complete = true;
+      for (const auto& l : lines) complete = complete && static_cast<int>(l.size()) == width;
+      auto p = parse(lines, po);
+      if (p.ok() && !complete) p->valid = false;
+      if (!p.ok()) {
+        if (best_lines.empty()) {
+          best_lines = lines;
+          best_engine = engine;
+        }
+        return false;
+      }
+      if (!best || passed_checks(*p) > passed_checks(*best)) {
+        best = *p;
+        best_lines = lines;
+        best_engine = engine;
+      }
+      return p->valid;
+    };
+    // OCR-B templates first: the font is standardised, so matching its glyphs at the zone's fixed
+    // pitch is fast and exact on clean captures; Tesseract (no OCR-B model in Debian) is the
+    // second opinion when the check digits reject that reading.
+    bool done = false;
+    if (options.use_templates) {
+      std::vector<std::string> lines;
+      std::vector<double> margins;  // of the line with the check digits' fields
+      for (std::size_t i = 0; i < band->lines.size(); ++i) {
+        std::vector<double> m;
+        lines.push_back(template_line(band->binary(band->lines[i]), band->ink(band->lines[i]), width,
+                                      character_classes(width, static_cast<int>(i)), &m));
+        for (std::size_t c = 0; c < m.size(); ++c)
+          if (character_classes(width, static_cast<int>(i))[c] == 'X' && m[c] < options.min_margin)
+            ++result.doubtful;
+      }
+      done = consider(lines, "templates");
+      // Letters and digits that the check digits cannot tell apart (S/8 and G/6 weigh the same
+      // modulo 10) were matched with little margin: ask Tesseract for a second opinion.
+      if (done && result.doubtful > 0 && options.use_tesseract) done = false;
+    }
+    if (!done && options.use_tesseract) {
+      std::vector<std::string> lines;
+      for (const auto& r : band->lines) {
+        int top = std::max(0, r.y - r.height / 3);
+        cv::Rect padded(0, top, band->gray.cols, std::min(band->gray.rows - top, r.height * 5 / 3));
+        cv::Mat flat = 255 - band->binary(padded);
+        lines.push_back(tesseract_line(flat));
+      }
+      auto before = best_lines;
+      bool tesseract_valid = consider(lines, "tesseract");
+      // Two engines agreeing on a valid zone confirm the doubtful characters.
+      if (tesseract_valid && !before.empty() && before == lines) result.doubtful = 0;
+      if (tesseract_valid && before != lines && result.doubtful > 0) {
+        // The engines disagree: keep the reading but leave it doubtful.
+      }
+    }
+    result.lines = best_lines;
+    result.engine = best_engine;
+    result.parsed = best;
+  }
+  result.millis = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  return result;
+}
+
+}  // namespace shiming::mrz
