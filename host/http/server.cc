@@ -64,13 +64,17 @@ sdk::Status check_readable(const std::string& path, const char* what_en, const c
 struct Server::Impl {
   Impl(ServerOptions o, const Router& r, Metrics& m)
       : ioc(o.io_threads > 0 ? o.io_threads : 1),
+        control(asio::make_strand(ioc.get_executor())),
         shared(std::make_shared<detail::ServerShared>(std::move(o), r, m)),
-        acceptor(ioc),
-        accept_retry(ioc),
-        drain_timer(ioc),
-        sweep_timer(ioc) {}
+        acceptor(control),
+        accept_retry(control),
+        drain_timer(control),
+        sweep_timer(control) {}
 
   asio::io_context ioc;
+  // The listener, timers and signals complete on this strand, so a stop()
+  // never races an accept on another I/O thread.
+  detail::Strand control;
   std::shared_ptr<detail::ServerShared> shared;
   tcp::acceptor acceptor;
   asio::steady_timer accept_retry;
@@ -320,13 +324,13 @@ void Server::stop() {
   Impl& im = *impl_;
   bool expected = false;
   if (!im.shared->stopping.compare_exchange_strong(expected, true)) return;
-  asio::post(im.ioc, [&im] { im.begin_shutdown(); });
+  asio::post(im.control, [&im] { im.begin_shutdown(); });
 }
 
 void Server::on_signals(std::function<void()> on_reload) {
   Impl& im = *impl_;
   im.on_reload = std::move(on_reload);
-  im.signals.emplace(im.ioc, SIGINT, SIGTERM, SIGHUP);
+  im.signals.emplace(im.control, SIGINT, SIGTERM, SIGHUP);
   im.wait_signal();
 }
 
