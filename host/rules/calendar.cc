@@ -5,8 +5,8 @@ namespace shiming::rules {
 using std::chrono::days;
 using std::chrono::sys_days;
 
-Calendar::Calendar(std::set<Date> holidays, std::set<Date> workdays)
-    : holidays_(std::move(holidays)), workdays_(std::move(workdays)) {}
+Calendar::Calendar(std::set<Date> holidays, std::set<Date> workdays, std::set<int> years)
+    : holidays_(std::move(holidays)), workdays_(std::move(workdays)), years_(std::move(years)) {}
 
 bool Calendar::is_working_day(Date day) const {
   if (workdays_.count(day)) return true;

@@ -11,7 +11,8 @@ namespace shiming::rules {
 class Calendar {
  public:
   Calendar() = default;
-  Calendar(std::set<Date> holidays, std::set<Date> workdays);
+  // `years`: the years the rules give a calendar for (see covers()).
+  Calendar(std::set<Date> holidays, std::set<Date> workdays, std::set<int> years = {});
 
   // A make-up working day is always a working day; otherwise holidays and
   // Saturdays/Sundays are not.
@@ -27,12 +28,19 @@ class Calendar {
   // working_days_between(china_date(t), d) == n. Negative when to < from.
   int working_days_between(Date from, Date to) const;
 
+  // False for a day in a year the rules have no calendar for: only weekends
+  // count as days off there, so SLA deadlines may be too early. The host can
+  // warn when computing deadlines for such days.
+  bool covers(Date day) const { return years_.count(int(day.year())) > 0; }
+  const std::set<int>& years() const { return years_; }
+
   const std::set<Date>& holidays() const { return holidays_; }
   const std::set<Date>& workdays() const { return workdays_; }
 
  private:
   std::set<Date> holidays_;
   std::set<Date> workdays_;
+  std::set<int> years_;
 };
 
 // The instant 23:59:59 of `day` in Asia/Shanghai.

@@ -25,7 +25,9 @@ const json& member(const json& j, const char* key) {
 
 Calendar build_calendar(const json& cal) {
   std::set<Date> holidays, workdays;
+  std::set<int> years;
   for (const auto& [year, entry] : cal.items()) {
+    years.insert(std::stoi(year));
     for (const char* kind : {"holidays", "workdays"}) {
       for (const auto& item : member(entry, kind)) {
         auto span = parse_day_span(item.get<std::string>());
@@ -37,7 +39,7 @@ Calendar build_calendar(const json& cal) {
       }
     }
   }
-  return Calendar(std::move(holidays), std::move(workdays));
+  return Calendar(std::move(holidays), std::move(workdays), std::move(years));
 }
 
 std::vector<PeakWindow> derived_peaks(const ExamSession& s) {

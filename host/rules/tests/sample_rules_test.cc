@@ -58,6 +58,8 @@ TEST_F(SampleRules, ProvincesDiffer) {
   Date dec31 = *parse_date("2026-12-31");
   EXPECT_FALSE(sc.calendar.is_working_day(dec31));
   EXPECT_TRUE(bj.calendar.is_working_day(dec31));
+  EXPECT_TRUE(bj.calendar.covers(dec31));
+  EXPECT_FALSE(bj.calendar.covers(*parse_date("2027-01-01")));
   // Identity limits reach the id_number step.
   EXPECT_EQ(sc.enabled_channel("online")->pipeline[0].params["min_age"], 16);
   EXPECT_EQ(sc.enabled_channel("online")->pipeline[0].params["unknown_region"], "review");
