@@ -331,6 +331,29 @@ TEST_F(ServerTest, SilentConnectionIsClosedByReadTimeout) {
   EXPECT_TRUE(partial.wait_closed(5s));
 }
 
+TEST_F(ServerTest, ClientThatDoesNotReadIsCutOffByWriteTimeout) {
+  router.add("GET", "/huge", [](sdk::HttpRequest&) {
+    sdk::HttpResponse r;
+    r.content_type = "application/octet-stream";
+    r.body.assign(48 * 1024 * 1024, 'h');  // far more than the socket buffers hold
+    return r;
+  });
+  ServerOptions o;
+  o.write_timeout_ms = std::chrono::milliseconds(300);
+  serve(o);
+  auto c = client();
+  c.write_raw("GET /huge HTTP/1.1\r\nHost: x\r\n\r\n");  // and never read
+  auto eventually = [this](const std::string& text) {
+    for (int i = 0; i < 500; ++i) {
+      if (metrics.render().find(text) != std::string::npos) return true;
+      std::this_thread::sleep_for(10ms);
+    }
+    return false;
+  };
+  ASSERT_TRUE(eventually("shiming_http_connections_open 1\n"));  // the response is being written
+  EXPECT_TRUE(eventually("shiming_http_connections_open 0\n"));  // and then the connection is dropped
+}
+
 TEST_F(ServerTest, SlowlorisIsDisconnected) {
   ServerOptions o;
   o.read_timeout_ms = 500ms;
