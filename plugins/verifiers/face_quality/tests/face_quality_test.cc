@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
 
+#include "clip_synth.h"
+#include "face_pairs.h"
 #include "face_quality_verifier.h"
 #include "face_test_data.h"
 #include "plugin_loader.h"
@@ -133,6 +135,17 @@ TEST_F(FaceQuality, FaceAtTheEdgeIsNotCentred) {
   a.copyTo(canvas(cv::Rect(0, 0, a.cols, a.rows)));
   auto f = check(canvas);
   EXPECT_TRUE(has(f, "FACE_NOT_CENTERED")) << codes(f);
+}
+
+TEST_F(FaceQuality, ClosedEyesAreReported) {
+  auto originals = testkit::identity_originals(*analyzer_);
+  auto src = testkit::make_face_source(*analyzer_, originals.at(0).image);
+  auto open = check(testkit::render(src, {}));
+  EXPECT_EQ(open.outcome, sdk::Outcome::pass) << codes(open);
+  testkit::FacePose closed;
+  closed.eyes_closed = 1.0;
+  auto f = check(testkit::render(src, closed));
+  EXPECT_TRUE(has(f, "EYES_CLOSED")) << codes(f);
 }
 
 TEST_F(FaceQuality, SunglassesCoverTheEyes) {

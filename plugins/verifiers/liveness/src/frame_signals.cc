@@ -20,9 +20,13 @@ FrameSignals FrameAnalyzer::analyze(const cv::Mat& bgr, double t) {
     cv::Rect roi(last_.x - last_.width * 6 / 10, last_.y - last_.height * 6 / 10, last_.width * 22 / 10,
                  last_.height * 22 / 10);
     roi &= frame;
-    for (auto b : analyzer_.detector().detect(gray(roi))) {
-      b.box.x += roi.x;
-      b.box.y += roi.y;
+    // HOG finds faces from ~80 px: scan the region scaled so the face is ~100 px.
+    double scale = std::min(1.0, 100.0 / std::max(1, last_.width));
+    cv::Mat scan = gray(roi);
+    if (scale < 1.0) cv::resize(scan, scan, cv::Size(), scale, scale, cv::INTER_AREA);
+    for (auto b : analyzer_.detector().detect(scan)) {
+      b.box = cv::Rect(roi.x + int(b.box.x / scale), roi.y + int(b.box.y / scale), int(b.box.width / scale),
+                       int(b.box.height / scale));
       boxes.push_back(b);
     }
     if (boxes.empty()) full = true;

@@ -15,28 +15,32 @@ constexpr double kPi = 3.14159265358979323846;
 
 double smooth(double t) { return t <= 0 ? 0 : t >= 1 ? 1 : t * t * (3 - 2 * t); }
 
-// Adds displacement to the maps so the eyelid skin above each eye is pulled
-// down over it: output rows [top, lower lid] sample source rows [top, S].
+// Adds displacement to the maps so the lids close: output rows [top, U, L, bottom]
+// sample source rows [top, upper lid, lower lid, bottom], with U and L moving
+// towards the meeting line (70% down the eye) as `amount` goes to 1.
 void close_eyes(const FaceLandmarks& lm, double amount, cv::Mat& map_x, cv::Mat& map_y) {
   if (amount <= 0) return;
+  auto lerp = [](float a, float b, float t) { return a + (b - a) * t; };
   for (bool left : {false, true}) {
     const int s = left ? FaceLandmarks::kLeftEye : FaceLandmarks::kRightEye;
     const cv::Point2f* p = &lm.points[s];
     float x0 = p[0].x, x1 = p[3].x, w = x1 - x0;
-    float upper = (p[1].y + p[2].y) / 2, lower = (p[4].y + p[5].y) / 2;
+    float upper = std::min(p[1].y, p[2].y) - 0.04f * w, lower = std::max(p[4].y, p[5].y) + 0.04f * w;
     float gap = std::max(2.0f, lower - upper);
-    float top = upper - 1.6f * gap - 0.15f * w;
-    float target = upper + float(1 - amount) * (lower - upper);
-    int ya = int(top), yb = int(lower + 0.15f * w);
+    float top = upper - 1.6f * gap - 0.15f * w, bottom = lower + 0.8f * gap + 0.1f * w;
+    float meet = upper + 0.7f * gap;
+    float U = lerp(upper, meet, float(amount)), L = lerp(lower, meet, float(amount));
+    int ya = int(top), yb = int(bottom);
     int xa = int(x0 - 0.35f * w), xb = int(x1 + 0.35f * w);
     for (int y = std::max(0, ya); y <= std::min(map_y.rows - 1, yb); ++y)
       for (int x = std::max(0, xa); x <= std::min(map_y.cols - 1, xb); ++x) {
-        float u = (x - (x0 + x1) / 2) / (0.5f * w + 0.35f * w);
-        float wx = float(smooth(1.0 - std::abs(u)) * 1.0);
-        float src;
-        if (y <= lower) src = top + (y - top) * (target - top) / std::max(1.0f, lower - top);
-        else src = y - (lower - target) * (1.0f - (y - lower) / std::max(1.0f, yb - lower));
-        map_y.at<float>(y, x) += wx * (src - float(y));
+        float u = (x - (x0 + x1) / 2) / (0.85f * w);
+        float wx = float(smooth((1.0 - std::abs(u)) * 2.5));
+        float fy = float(y), src;
+        if (fy <= U) src = top + (fy - top) * (upper - top) / std::max(1.0f, U - top);
+        else if (fy <= L) src = upper + (fy - U) * (lower - upper) / std::max(1e-3f, L - U);
+        else src = lower + (fy - L) * (bottom - lower) / std::max(1.0f, bottom - L);
+        map_y.at<float>(y, x) += wx * (src - fy);
       }
   }
 }
