@@ -12,7 +12,7 @@ namespace {
 
 double uni(std::mt19937_64& rng, double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); }
 
-cv::Mat background(cv::Size size, std::mt19937_64& rng) {
+cv::Mat background(cv::Size size, std::mt19937_64& rng, cv::RNG& cvrng) {
   cv::Mat bg(size, CV_8UC3);
   int kind = std::uniform_int_distribution<int>(0, 3)(rng);
   cv::Scalar base(uni(rng, 20, 200), uni(rng, 20, 200), uni(rng, 20, 200));
@@ -33,7 +33,7 @@ cv::Mat background(cv::Size size, std::mt19937_64& rng) {
     }
   } else if (kind == 2) {  // fabric noise
     cv::Mat n(size, CV_8UC3);
-    cv::randn(n, cv::Scalar::all(0), cv::Scalar::all(25));
+    cvrng.fill(n, cv::RNG::NORMAL, cv::Scalar::all(0), cv::Scalar::all(25));
     cv::GaussianBlur(n, n, {0, 0}, 2);
     bg += n;
   }
@@ -50,6 +50,7 @@ std::vector<std::uint8_t> encode_jpeg(const cv::Mat& image, int quality) {
 }
 
 Photo photograph_card(const cv::Mat& card, const CaptureOptions& o, std::mt19937_64& rng) {
+  cv::RNG cvrng(rng());  // OpenCV's noise from our seed, so a seed gives the same photo
   Photo photo;
   photo.difficulty = o.difficulty;
   const int d = o.difficulty;
@@ -58,7 +59,7 @@ Photo photograph_card(const cv::Mat& card, const CaptureOptions& o, std::mt19937
   int w = static_cast<int>(std::sqrt(mp * 1e6 * 4 / 3)), h = w * 3 / 4;
   bool portrait = uni(rng, 0, 1) < 0.25;
   if (portrait) std::swap(w, h);
-  cv::Mat img = background({w, h}, rng);
+  cv::Mat img = background({w, h}, rng, cvrng);
 
   double frac = uni(rng, o.min_card_fraction, o.max_card_fraction);
   double cw = std::min<double>(w, h * 1.4) * frac, ch = cw / layout::kAspect;
@@ -68,12 +69,12 @@ Photo photograph_card(const cv::Mat& card, const CaptureOptions& o, std::mt19937
   // Keep the rotated card inside the frame.
   double bw = std::abs(cw * std::cos(angle)) + std::abs(ch * std::sin(angle));
   double bh = std::abs(cw * std::sin(angle)) + std::abs(ch * std::cos(angle));
-  double margin = 0.02 * std::min(w, h);
+  double persp = (d == 0 ? 0.01 : 0.035) * cw;
+  double margin = 0.02 * std::min(w, h) + persp;
   cv::Point2d center(uni(rng, bw / 2 + margin, std::max(bw / 2 + margin, w - bw / 2 - margin)),
                      uni(rng, bh / 2 + margin, std::max(bh / 2 + margin, h - bh / 2 - margin)));
   std::array<cv::Point2f, 4> dst;
   const cv::Point2d local[4] = {{-cw / 2, -ch / 2}, {cw / 2, -ch / 2}, {cw / 2, ch / 2}, {-cw / 2, ch / 2}};
-  double persp = (d == 0 ? 0.01 : 0.035) * cw;
   for (int i = 0; i < 4; ++i) {
     double x = local[i].x * std::cos(angle) - local[i].y * std::sin(angle);
     double y = local[i].x * std::sin(angle) + local[i].y * std::cos(angle);
@@ -108,7 +109,7 @@ Photo photograph_card(const cv::Mat& card, const CaptureOptions& o, std::mt19937
   imgf = imgf.mul(cv::Scalar::all(1) - a3) + cardf.mul(a3);
 
   // Lighting gradient, glare, blur, noise.
-  double g0 = uni(rng, 0.75 - 0.1 * d, 1.0), g1 = uni(rng, 0.95, 1.15);
+  double g0 = uni(rng, 0.75 - 0.1 * d, 1.0), g1 = uni(rng, 0.95, 1.06);
   cv::Mat grad(img.size(), CV_32F);
   double gx = uni(rng, -1, 1), gy = uni(rng, -1, 1);
   for (int y = 0; y < h; ++y) {
@@ -137,7 +138,7 @@ Photo photograph_card(const cv::Mat& card, const CaptureOptions& o, std::mt19937
                 px_per_mm / 10;
   if (blur > 0.3) cv::GaussianBlur(img, img, {0, 0}, blur);
   cv::Mat noise(img.size(), CV_16SC3);
-  cv::randn(noise, cv::Scalar::all(0), cv::Scalar::all(2 + 2.5 * d));
+  cvrng.fill(noise, cv::RNG::NORMAL, cv::Scalar::all(0), cv::Scalar::all(2 + 2.5 * d));
   cv::Mat img16;
   img.convertTo(img16, CV_16SC3);
   img16 += noise;

@@ -95,7 +95,7 @@ void collect(const cv::Mat& mask, double scale, cv::Size full, std::vector<Candi
   const double img_area = static_cast<double>(mask.cols) * mask.rows;
   for (const auto& c : contours) {
     double area = cv::contourArea(c);
-    if (area < img_area * 0.02) continue;
+    if (area < img_area * 0.003) continue;
     std::vector<cv::Point> hull;
     cv::convexHull(c, hull);
     std::vector<cv::Point> approx;

@@ -1,5 +1,6 @@
 // read_side: decode -> locate -> rectify -> side and orientation -> quality gates -> fields.
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <string>
 
@@ -93,7 +94,9 @@ SideReading read_side(std::span<const std::uint8_t> image, Side side, const Read
     r.reasons.push_back("CARD_CUT_OFF");
     return r;
   }
-  if (quad.area_fraction < o.min_card_area_fraction) {
+  const double card_width = std::hypot(quad.corners[1].x - quad.corners[0].x, quad.corners[1].y - quad.corners[0].y);
+  r.quality["card_width_px"] = card_width;
+  if (quad.area_fraction < o.min_card_area_fraction || card_width < o.min_card_width_px) {
     r.reasons.push_back("CARD_TOO_SMALL");
     return r;
   }
@@ -103,8 +106,19 @@ SideReading read_side(std::span<const std::uint8_t> image, Side side, const Read
   // For people debugging photos: the rectified card, when SHIMING_OCR_DEBUG_DIR is set.
   if (const char* dir = std::getenv("SHIMING_OCR_DEBUG_DIR"); dir && *dir)
     cv::imwrite(std::string(dir) + "/rectified_" + to_string(side) + ".png", card);
-  SideGuess guess = classify_side(card);
   r.timings_ms["rectify"] = ms_since(t);
+  // Light and focus first: a dark or blurred photo must not be mistaken for another document.
+  t = Clock::now();
+  Quality q = measure_quality(card);
+  r.quality["blur_mm"] = q.blur_mm;
+  r.quality["brightness"] = q.brightness;
+  r.quality["saturated"] = q.saturated;
+  if (q.brightness < o.min_brightness) r.reasons.push_back("IMAGE_TOO_DARK");
+  else if (q.saturated > o.max_saturated) r.reasons.push_back("IMAGE_OVEREXPOSED");
+  else if (q.blur_mm > o.max_blur) r.reasons.push_back("IMAGE_BLURRED");
+  r.timings_ms["quality"] = ms_since(t);
+  if (!r.reasons.empty()) return r;
+  SideGuess guess = classify_side(card);
   r.quality["layout_score"] = guess.score;
   r.quality["detected_side"] = to_string(guess.side);
   if (!guess.looks_like_card) {
@@ -123,18 +137,13 @@ SideReading read_side(std::span<const std::uint8_t> image, Side side, const Read
   cv::Mat flat = flatten_light(card);
   cv::Mat ink = ink_mask(flat);
   LayoutFit fit = side == Side::front ? fit_front_layout(ink) : fit_back_layout(ink);
-  Quality q = measure_quality(card, ink, field_areas(side, fit));
-  r.timings_ms["quality"] = ms_since(t);
-  r.quality["blur_mm"] = q.blur_mm;
-  r.quality["glare"] = q.glare;
-  r.quality["brightness"] = q.brightness;
-  r.quality["saturated"] = q.saturated;
+  double glare = measure_glare(card, field_areas(side, fit));
+  r.quality["glare"] = glare;
   r.quality["label_rows"] = fit.label_rows;
-  if (q.brightness < o.min_brightness) r.reasons.push_back("IMAGE_TOO_DARK");
-  else if (q.saturated > o.max_saturated) r.reasons.push_back("IMAGE_OVEREXPOSED");
-  else if (q.glare > o.max_glare) r.reasons.push_back("GLARE");
-  else if (q.blur_mm > o.max_blur) r.reasons.push_back("IMAGE_BLURRED");
-  if (!r.reasons.empty()) return r;
+  if (glare > o.max_glare) {
+    r.reasons.push_back("GLARE");
+    return r;
+  }
 
   t = Clock::now();
   r.fields = side == Side::front ? read_front_fields(card, fit, flat, ink) : read_back_fields(card, fit, flat, ink);

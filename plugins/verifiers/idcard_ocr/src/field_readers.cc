@@ -89,21 +89,51 @@ struct Attempt {
 // read, else the most confident one.
 Attempt read_with_retries(const cv::Mat& flat, cv::Rect box, int text_h, Script script, const std::string& whitelist,
                           bool single_char, const std::function<std::optional<std::string>(const OcrText&)>& validate,
-                          double accept_confidence = 0.0) {
+                          double accept_confidence = 0.0, const std::string& expected = {}) {
+  // With `expected` (what another field implies, e.g. the birth date in the number), a read that
+  // disagrees is re-read with the other preprocessings; a read that agrees is taken at once. If
+  // none agrees the most confident read stands, with its confidence lowered: a person decides.
   Attempt best;
+  bool disagreed = false;
   for (Prep prep : {Prep::flat, Prep::binary, Prep::sharp}) {
     cv::Mat img = prepare(flat, box, prep, text_h);
     if (img.empty()) break;
     OcrText t = ocr_line(img, script, whitelist, single_char);
     auto v = validate(t);
     if (v) {
+      if (!expected.empty()) {
+        if (*v == expected) return {*v, t.confidence, true};
+        disagreed = true;
+      }
       if (!best.valid || t.confidence > best.confidence) best = {*v, t.confidence, true};
-      if (t.confidence >= accept_confidence) return best;
+      if (expected.empty() && t.confidence >= accept_confidence) return best;
     } else if (!best.valid && t.confidence * 0.5 > best.confidence) {
       best = {t.text, t.confidence * 0.5, false};
     }
   }
+  if (disagreed && best.valid) best.confidence *= 0.7;
   return best;
+}
+
+// The value's print without the coloured label characters inside it (年 月 日 on the birth
+// line), read by the Latin model as digit groups.
+Attempt read_digit_groups(const cv::Mat& bgr, const cv::Mat& flat, cv::Rect box,
+                          const std::function<std::optional<std::string>(const OcrText&)>& validate) {
+  box &= cv::Rect(0, 0, bgr.cols, bgr.rows);
+  if (box.empty()) return {};
+  cv::Mat hsv;
+  cv::cvtColor(bgr(box), hsv, cv::COLOR_BGR2HSV);
+  cv::Mat g = flat(box).clone();
+  for (int y = 0; y < g.rows; ++y)
+    for (int x = 0; x < g.cols; ++x) {
+      const auto& p = hsv.at<cv::Vec3b>(y, x);
+      if (p[1] > 60 && p[2] > 60) g.at<std::uint8_t>(y, x) = 255;  // coloured ink: not the value
+    }
+  cv::Mat img = prepare(g, cv::Rect(0, 0, g.cols, g.rows), Prep::flat, g.rows - 2 * px(0.6));
+  OcrText t = ocr_line(img, Script::latin, "0123456789 ");
+  auto v = validate(t);
+  if (!v) return {};
+  return {*v, t.confidence, true};
 }
 
 cv::Rect value_box(const cv::Mat& ink, double x0, double y_center, double x1, double half_h) {
@@ -171,6 +201,13 @@ Fields read_front_fields(const cv::Mat& bgr, const LayoutFit& fit, const cv::Mat
     if (a.valid) a.confidence = std::max(a.confidence, 0.97);  // the check character agrees
     put(out, "id_number", a, false);
   }
+  // What the number says about birth and sex, to steer the re-reads of those fields.
+  std::string expected_birth, expected_sex;
+  if (auto it = out.find("id_number"); it != out.end()) {
+    auto c = idnumber::check(it->second.value, idnumber::Options{});
+    if (c.birth) expected_birth = format_date(*c.birth);
+    if (c.sex) expected_sex = c.sex == 'M' ? "男" : "女";
+  }
   // 姓名.
   {
     cv::Rect box = value_box(ink, vx, L::kNameRowY + dy, right, 2.8);
@@ -191,7 +228,8 @@ Fields read_front_fields(const cv::Mat& bgr, const LayoutFit& fit, const cv::Mat
       if (s == "男" || s == "女") return s;
       return std::nullopt;
     };
-    put(out, "sex", read_with_retries(flat, box, box.height - 2 * px(0.6), Script::chinese, "", false, validate, 0.8));
+    put(out, "sex", read_with_retries(flat, box, box.height - 2 * px(0.6), Script::chinese, "", false, validate, 0.8,
+                                      expected_sex));
   }
   {
     cv::Rect box = value_box(ink, L::kEthnicityValueX + dx - 1.0, L::kSexRowY + dy, right, 2.4);
@@ -212,8 +250,14 @@ Fields read_front_fields(const cv::Mat& bgr, const LayoutFit& fit, const cv::Mat
       if (!d) return std::nullopt;
       return format_date(*d);
     };
-    put(out, "birth",
-        read_with_retries(flat, box, box.height - 2 * px(0.6), Script::chinese, "0123456789年月日", false, validate, 0.8));
+    Attempt a = read_with_retries(flat, box, box.height - 2 * px(0.6), Script::chinese, "0123456789年月日", false,
+                                  validate, 0.8, expected_birth);
+    if (!a.valid || (!expected_birth.empty() && a.value != expected_birth)) {
+      // 年 月 日 are printed in the label colour: remove them and read the three numbers alone.
+      Attempt digits = read_digit_groups(bgr, flat, box, validate);
+      if (digits.valid && (!a.valid || digits.value == expected_birth)) a = digits;
+    }
+    put(out, "birth", a);
   }
   // 住址: up to three lines between the birth row and the number row.
   {

@@ -47,7 +47,7 @@ struct CaptureOptions {
   int difficulty = 0;            // 0 easy .. 3 hard
   double max_megapixels = 3.0;   // photos are 1 MP .. this
   double upside_down_rate = 0.15;
-  double min_card_fraction = 0.35;  // of the photo width (landscape) taken by the card
+  double min_card_fraction = 0.45;  // of the photo width taken by the card
   double max_card_fraction = 0.85;
 };
 

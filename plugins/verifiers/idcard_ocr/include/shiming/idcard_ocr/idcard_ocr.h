@@ -30,11 +30,12 @@ struct Field {
 using Fields = std::map<std::string, Field>;
 
 struct ReaderOptions {
-  double min_card_area_fraction = 0.08;  // smaller -> CARD_TOO_SMALL
-  double max_blur = 0.25;                // estimated blur radius in mm on the card -> IMAGE_BLURRED
+  double min_card_area_fraction = 0.04;  // smaller -> CARD_TOO_SMALL
+  int min_card_width_px = 480;           // narrower -> CARD_TOO_SMALL (text too small to read)
+  double max_blur = 0.08;                // estimated blur (sigma) of the print, mm on the card -> IMAGE_BLURRED
   double max_glare = 0.12;               // fraction of a field's pixels blown out -> GLARE
   double min_brightness = 60;            // mean card lightness 0..255 -> IMAGE_TOO_DARK
-  double max_saturated = 0.35;           // fraction of the card blown out -> IMAGE_OVEREXPOSED
+  double max_saturated = 0.6;            // fraction of the card blown out -> IMAGE_OVEREXPOSED
   std::uint64_t max_pixels = 40'000'000; // bigger images are refused before decoding
   int max_side = 12000;
 };

@@ -1,0 +1,82 @@
+#include <gtest/gtest.h>
+
+#include "shiming/idcard_ocr/text_rules.h"
+
+namespace {
+
+using namespace shiming::idcard_ocr;
+using namespace std::chrono;
+
+TEST(TextRules, FiftySixEthnicGroupsAndSnapping) {
+  EXPECT_EQ(ethnicities().size(), 56u);
+  EXPECT_EQ(snap_ethnicity("汉")->value, "汉");
+  EXPECT_EQ(snap_ethnicity("汉族")->value, "汉");
+  EXPECT_EQ(snap_ethnicity("维吾尔")->value, "维吾尔");
+  EXPECT_EQ(snap_ethnicity("维吾")->value, "维吾尔");        // one character lost
+  EXPECT_EQ(snap_ethnicity("柯尔克孜族")->value, "柯尔克孜");
+  EXPECT_FALSE(snap_ethnicity("伦佬").has_value());             // 仡佬 or 仫佬: ambiguous
+  EXPECT_FALSE(snap_ethnicity("火").has_value());               // a one-character name must be exact
+  EXPECT_FALSE(snap_ethnicity("").has_value());
+  EXPECT_FALSE(snap_ethnicity("abc").has_value());
+}
+
+TEST(TextRules, EditDistanceAndAccuracy) {
+  EXPECT_EQ(edit_distance("北京市朝阳区", "北京市朝阳区"), 0);
+  EXPECT_EQ(edit_distance("北京市朝阳区", "北京朝阳区"), 1);
+  EXPECT_EQ(edit_distance("", "北京"), 2);
+  EXPECT_DOUBLE_EQ(char_accuracy("北京市朝阳区", "北京市朝阳区"), 1.0);
+  EXPECT_NEAR(char_accuracy("北京市朝阳区", "北京市朝阳"), 5.0 / 6, 1e-9);
+  EXPECT_DOUBLE_EQ(char_accuracy("北京", "完全不同的很长文字"), 0.0);
+}
+
+TEST(TextRules, NameNormalisation) {
+  EXPECT_EQ(normalize_name("张 三"), "张三");
+  EXPECT_EQ(normalize_name("张\xE3\x80\x80三"), "张三");                 // ideographic space
+  EXPECT_EQ(normalize_name("买买提・艾力"), normalize_name("买买提·艾力"));  // katakana middle dot
+  EXPECT_EQ(normalize_name("ＡＢＣ"), "ABC");                            // full-width
+  EXPECT_NE(normalize_name("张三"), normalize_name("张山"));
+}
+
+TEST(TextRules, Dates) {
+  EXPECT_EQ(format_date(year_month_day{year(1990), month(1), day(5)}), "1990-01-05");
+  EXPECT_TRUE(parse_iso_date("2024-02-29").has_value());
+  EXPECT_FALSE(parse_iso_date("2023-02-29").has_value());
+  EXPECT_FALSE(parse_iso_date("2023/02/01").has_value());
+  auto b = parse_printed_birth("1990年1月5日");
+  ASSERT_TRUE(b);
+  EXPECT_EQ(format_date(*b), "1990-01-05");
+  EXPECT_EQ(format_date(*parse_printed_birth("2001 年 12 月 31 日")), "2001-12-31");
+  EXPECT_FALSE(parse_printed_birth("1990年13月5日").has_value());
+  EXPECT_FALSE(parse_printed_birth("年月日").has_value());
+}
+
+TEST(TextRules, ValidityParsing) {
+  auto v = parse_validity("2015.03.01-2035.03.01");
+  ASSERT_TRUE(v);
+  EXPECT_FALSE(v->long_term);
+  EXPECT_EQ(format_date(v->from), "2015-03-01");
+  EXPECT_EQ(format_date(v->to), "2035-03-01");
+  auto l = parse_validity("2008.11.20-长期");
+  ASSERT_TRUE(l);
+  EXPECT_TRUE(l->long_term);
+  EXPECT_FALSE(parse_validity("2015.03.01-2035.13.01").has_value());
+  EXPECT_FALSE(parse_validity("2015.03.01").has_value());
+}
+
+TEST(TextRules, LawfulSpans) {
+  auto d = [](int y, unsigned m, unsigned dd) { return year_month_day{year(y), month(m), day(dd)}; };
+  Validity v10{d(2015, 3, 1), false, d(2025, 3, 1)};
+  EXPECT_TRUE(validity_span_allowed(v10, d(1995, 6, 1)));   // 19 at issue: 10 years
+  EXPECT_FALSE(validity_span_allowed(v10, d(1970, 6, 1)));  // 44 at issue: 20 years expected
+  Validity v20{d(2015, 3, 1), false, d(2035, 3, 1)};
+  EXPECT_TRUE(validity_span_allowed(v20, d(1980, 6, 1)));
+  Validity v7{d(2015, 3, 1), false, d(2022, 3, 1)};
+  EXPECT_FALSE(validity_span_allowed(v7, d(1980, 6, 1)));   // 7 years: never lawful
+  Validity lt{d(2015, 3, 1), true, {}};
+  EXPECT_TRUE(validity_span_allowed(lt, d(1960, 6, 1)));
+  EXPECT_FALSE(validity_span_allowed(lt, d(1995, 6, 1)));
+  Validity v5{d(2016, 2, 29), false, d(2021, 2, 28)};        // issued on Feb 29
+  EXPECT_TRUE(validity_span_allowed(v5, d(2010, 1, 1)));
+}
+
+}  // namespace
