@@ -56,6 +56,13 @@ sdk::ConfigSchema FaceQualityVerifier::rules_schema() {
       number_field("max_roll_degrees", d.max_roll_degrees, 0, 90, "maximum head roll"),
       integer_field("max_image_bytes", 15 * 1024 * 1024, 1024, 100 * 1024 * 1024, "largest accepted photo"),
   };
+  sdk::ConfigField advice;
+  advice.name = "advice";
+  advice.type = sdk::FieldType::object;
+  advice.open = true;
+  advice.default_value = nlohmann::json::object();
+  advice.doc = "the province's own advice per reason code: {CODE: {advice: ..., advice_zh: ...}}";
+  s.fields.push_back(advice);
   return s;
 }
 
@@ -89,7 +96,16 @@ sdk::Finding FaceQualityVerifier::run(sdk::VerificationContext& ctx) {
   }
   f.outcome = sdk::Outcome::fail;
   f.score = 0.0;
-  for (const auto& code : report.failed) f.reasons.push_back(quality_reason(code));
+  const nlohmann::json no_advice = nlohmann::json::object();
+  const auto& advice = ctx.params().contains("advice") && ctx.params()["advice"].is_object() ? ctx.params()["advice"] : no_advice;
+  for (const auto& code : report.failed) {
+    sdk::Reason r = quality_reason(code);
+    if (advice.contains(code) && advice[code].is_object()) {
+      r.advice = advice[code].value("advice", r.advice);
+      r.advice_zh = advice[code].value("advice_zh", r.advice_zh);
+    }
+    f.reasons.push_back(std::move(r));
+  }
   return f;
 }
 

@@ -89,6 +89,20 @@ TEST_F(FaceQuality, DarkPhotoIsTooDark) {
   EXPECT_TRUE(has(f, "FACE_TOO_DARK")) << codes(f);
 }
 
+TEST_F(FaceQuality, ProvinceAdviceReplacesTheDefault) {
+  cv::Mat dark;
+  astronaut().convertTo(dark, -1, 0.22, 0);
+  auto f = check(dark, {{"advice", {{"FACE_TOO_DARK", {{"advice", "Use the lit booth at the exam office."},
+                                                      {"advice_zh", "请到考试院的补光拍照亭拍摄。"}}}}}});
+  ASSERT_TRUE(has(f, "FACE_TOO_DARK"));
+  for (const auto& r : f.reasons) {
+    if (r.code == "FACE_TOO_DARK") {
+      EXPECT_EQ(r.advice, "Use the lit booth at the exam office.");
+      EXPECT_EQ(r.advice_zh, "请到考试院的补光拍照亭拍摄。");
+    }
+  }
+}
+
 TEST_F(FaceQuality, OverexposedPhoto) {
   cv::Mat lut(1, 256, CV_8U);
   for (int i = 0; i < 256; ++i) lut.at<std::uint8_t>(i) = cv::saturate_cast<std::uint8_t>(255.0 * std::pow(i / 255.0, 0.35));
