@@ -15,17 +15,28 @@ AuthoritySim::~AuthoritySim() { stop(); }
 sdk::Result<std::unique_ptr<AuthoritySim>> AuthoritySim::create(SimConfig config) {
   auto registry = Registry::load(config.registry_file);
   if (!registry) return registry.error();
+  std::unique_ptr<PhotoComparer> photos;
+  const bool want_face = config.photo_comparison == "face" ||
+                         (config.photo_comparison == "auto" && face_comparison_built());
+  if (want_face) {
+    auto face = make_face_comparer();
+    if (!face) return face.error();
+    photos = std::move(face).value();
+  } else {
+    photos = make_sha256_comparer();
+  }
+  if (auto s = photos->prepare(*registry); !s) return s.error();
   std::unique_ptr<AuthoritySim> sim(new AuthoritySim(std::move(config)));
   sim->service_ = std::make_unique<CheckService>(sim->config_, std::move(registry).value(),
-                                                 sim->faults_, sim->marks_);
+                                                 std::move(photos), sim->faults_, sim->marks_);
   sim->metrics_ = std::make_unique<http::Metrics>();
   sim->router_ = std::make_unique<http::Router>();
   CheckService* service = sim->service_.get();
   sim->router_->add("POST", std::string(authority::kCheckPath),
                     [service](sdk::HttpRequest& r) { return service->handle(r); },
                     http::RouteOptions{16u << 20});
-  sim->router_->add("GET", "/healthz", [](sdk::HttpRequest&) {
-    return sdk::HttpResponse::json(200, {{"status", "ok"}});
+  sim->router_->add("GET", "/healthz", [service](sdk::HttpRequest&) {
+    return sdk::HttpResponse::json(200, {{"status", "ok"}, {"photo_comparison", service->photo_method()}});
   });
 
   sim->admin_router_ = std::make_unique<http::Router>();

@@ -47,10 +47,12 @@ nlohmann::json SimStats::to_json() const {
           {"idempotent_replays", idempotent_replays.load()}};
 }
 
-CheckService::CheckService(const SimConfig& config, Registry registry, FaultState& faults,
+CheckService::CheckService(const SimConfig& config, Registry registry,
+                           std::unique_ptr<PhotoComparer> photos, FaultState& faults,
                            ConnectionMarks& marks)
     : config_(config),
       registry_(std::move(registry)),
+      photos_(std::move(photos)),
       faults_(faults),
       marks_(marks),
       replay_(2 * config.timestamp_window_seconds) {}
@@ -86,12 +88,12 @@ nlohmann::json CheckService::answer(const nlohmann::json& body, const std::strin
   } else if (c->name != name) {
     a = Answer::name_mismatch;
   } else if (!photo.empty()) {
-    // Comparison of the sent photo with the registered portrait: the SHA-256
-    // of the bytes (1.0 when identical, else 0.0). Not a face comparison; see
-    // docs/authority-protocol.md, "Photo comparison".
-    double similarity = (!c->portrait_sha256.empty() && authority::sha256_hex(photo) == c->portrait_sha256) ? 1.0 : 0.0;
+    // See photo_comparer.h for what "similarity" means per method.
+    auto sim = photos_->similarity(photo, *c);
+    double similarity = sim ? *sim : 0.0;
+    if (!sim) out["photo_problem"] = sim.error().code;
     out["similarity"] = similarity;
-    out["photo_method"] = "sha256";
+    out["photo_method"] = photos_->method();
     if (similarity < config_.photo_match_threshold) a = Answer::photo_mismatch;
   }
   out["result"] = authority::to_string(a);

@@ -14,6 +14,7 @@
 
 #include "connection_marks.h"
 #include "fault_state.h"
+#include "photo_comparer.h"
 #include "registry.h"
 #include "replay_guard.h"
 #include "shiming/sdk/http.h"
@@ -35,7 +36,9 @@ struct SimStats {
 
 class CheckService {
  public:
-  CheckService(const SimConfig& config, Registry registry, FaultState& faults, ConnectionMarks& marks);
+  CheckService(const SimConfig& config, Registry registry, std::unique_ptr<PhotoComparer> photos,
+               FaultState& faults, ConnectionMarks& marks);
+  const char* photo_method() const { return photos_->method(); }
   sdk::HttpResponse handle(const sdk::HttpRequest& request);
   const SimStats& stats() const { return stats_; }
 
@@ -47,6 +50,7 @@ class CheckService {
 
   const SimConfig& config_;
   Registry registry_;
+  std::unique_ptr<PhotoComparer> photos_;
   FaultState& faults_;
   ConnectionMarks& marks_;
   ReplayGuard replay_;

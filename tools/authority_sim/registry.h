@@ -23,6 +23,7 @@ class Registry {
   static sdk::Result<Registry> load(const std::string& file);
   const Citizen* find(const std::string& id_number) const;
   std::size_t size() const { return by_id_.size(); }
+  const std::map<std::string, Citizen>& citizens() const { return by_id_; }
 
  private:
   std::map<std::string, Citizen> by_id_;

@@ -104,7 +104,7 @@ sdk::Result<SimConfig> load_sim_config(const std::string& file) {
   }
   Reader r{file, fs::absolute(fs::path(file)).parent_path()};
   SimConfig c;
-  SIM_TRY(r.keys(root, {"listen", "admin", "tls", "registry", "clients", "photo_match_threshold",
+  SIM_TRY(r.keys(root, {"listen", "admin", "tls", "registry", "clients", "photo_match_threshold", "photo_comparison",
                         "timestamp_window_seconds", "io_threads", "faults"}));
   if (auto l = root["listen"]) {
     SIM_TRY(r.keys(l, {"address", "port"}));
@@ -130,6 +130,9 @@ sdk::Result<SimConfig> load_sim_config(const std::string& file) {
   SIM_TRY(r.path(root, "registry", c.registry_file));
   if (c.registry_file.empty()) return r.error(root, "'registry' (the citizens file) is required");
   SIM_TRY(r.get(root, "photo_match_threshold", c.photo_match_threshold));
+  SIM_TRY(r.get(root, "photo_comparison", c.photo_comparison));
+  if (c.photo_comparison != "auto" && c.photo_comparison != "face" && c.photo_comparison != "sha256")
+    return r.error(root["photo_comparison"], "photo_comparison must be auto, face or sha256");
   SIM_TRY(r.get(root, "timestamp_window_seconds", c.timestamp_window_seconds));
   SIM_TRY(r.get(root, "io_threads", c.io_threads));
   if (c.io_threads < 1 || c.io_threads > 64) return r.error(root["io_threads"], "io_threads must be 1..64");

@@ -27,6 +27,9 @@ struct SimConfig {
   std::string registry_file;
   std::vector<ClientConfig> clients;
   double photo_match_threshold = 0.5;
+  // face (the project's face descriptor) or sha256 (identical bytes only);
+  // "auto": face when the simulator was built with it, else sha256.
+  std::string photo_comparison = "auto";
   long long timestamp_window_seconds = 300;
   int io_threads = 4;
   Faults faults;

@@ -37,7 +37,8 @@ inline constexpr const char* kUnknownId = "510107199901010013";
 
 class SimEnv {
  public:
-  SimEnv() {
+  // photo_comparison: auto (face when built with it), face or sha256.
+  explicit SimEnv(const std::string& photo_comparison = "auto") {
     std::random_device rd;
     dir = (std::filesystem::temp_directory_path() /
            ("shiming-authority-" + std::to_string(rd()) + std::to_string(rd())))
@@ -63,6 +64,7 @@ class SimEnv {
                "  expired_cert_file: pki/expired-server.pem\n  expired_key_file: pki/expired-server.key\n"
                "registry: registry.yaml\n"
                "io_threads: 4\n"
+               "photo_comparison: " + photo_comparison + "\n"
                "clients:\n"
                "  - {id: test-province, cert_subject_cn: shiming-test-province, hmac_key_file: province.key}\n"
                "  - {id: other-province, cert_subject_cn: shiming-other-province, hmac_key_file: other.key,"

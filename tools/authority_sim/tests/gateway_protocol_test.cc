@@ -64,7 +64,7 @@ class GatewayProtocol : public ::testing::Test {
     return nlohmann::json{{"request_id", "idem-1"}, {"name", name}, {"id_number", id}}.dump();
   }
 
-  SimEnv env;
+  SimEnv env{"sha256"};  // no photos here: skip loading the face models
   std::shared_ptr<proto::HttpsClient> client;
 };
 

@@ -3,6 +3,11 @@
 
 #include "testing/sim_test_env.h"
 
+#ifdef SHIMING_SIM_WITH_FACE
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#endif
+
 namespace shiming::authority_sim::testing {
 namespace {
 
@@ -67,6 +72,25 @@ TEST_F(PluginAgainstSim, PhotoMismatchGoesToReviewByDefaultAndFailsWhenRulesSayS
   auto g = verify(make_case(p, kZhangName, kZhangId, env.other_photo_file));
   EXPECT_EQ(g.outcome, Outcome::fail);
 }
+
+#ifdef SHIMING_SIM_WITH_FACE
+// The same face in other bytes (darker, re-encoded as JPEG, slightly cropped)
+// matches by face descriptor; a hash comparison could not do this.
+TEST_F(PluginAgainstSim, OtherPhotoOfTheSameFaceMatchesByDescriptor) {
+  cv::Mat img = cv::imread(env.portrait_file, cv::IMREAD_COLOR);
+  ASSERT_FALSE(img.empty());
+  cv::Mat changed;
+  img(cv::Rect(4, 4, img.cols - 8, img.rows - 8)).convertTo(changed, -1, 0.85, 12);
+  std::vector<std::uint8_t> jpeg;
+  ASSERT_TRUE(cv::imencode(".jpg", changed, jpeg, {cv::IMWRITE_JPEG_QUALITY, 85}));
+  const std::string file = env.dir + "/same-face.jpg";
+  write_file(file, std::string(jpeg.begin(), jpeg.end()));
+  auto f = check(kZhangName, kZhangId, file);
+  EXPECT_EQ(f.outcome, Outcome::pass) << codes(f) << f.details.dump();
+  EXPECT_GT(f.details["similarity"].get<double>(), 0.5);
+  EXPECT_LT(f.details["similarity"].get<double>(), 1.0);
+}
+#endif
 
 TEST_F(PluginAgainstSim, NameMismatchWithAdvice) {
   auto f = check("张叁", kZhangId);
