@@ -10,6 +10,7 @@ cmake --preset release
 cmake --build --preset release -j "$(nproc)"
 mkdir -p var
 if [ -x build/release/tools/authority_sim/shiming-authority-sim ] && [ -f config/authority-sim/sim.yaml ]; then
+  [ -f var/authority-sim/ca.pem ] || tools/authority_sim/make-dev-pki.sh var/authority-sim
   build/release/tools/authority_sim/shiming-authority-sim --config config/authority-sim/sim.yaml &
   sim=$!
   trap 'kill $sim 2>/dev/null || true' EXIT
