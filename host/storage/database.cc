@@ -1,6 +1,11 @@
 #include "storage/database.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <set>
 #include <thread>
@@ -69,6 +74,13 @@ sdk::Result<std::unique_ptr<Database>> Database::open(const std::string& url, in
       return sdk::make_error("DATABASE_UNAVAILABLE",
                              "cannot create directory " + parent.string() + ": " + ec.message(),
                              "无法创建数据库目录 " + parent.string());
+    // The file holds keyed hashes and ciphertexts: owner-only from the start
+    // (SQLite gives its -wal and -shm files the database file's mode).
+    int fd = ::open(parsed->sqlite_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+      return sdk::make_error("DATABASE_UNAVAILABLE", "cannot open " + parsed->sqlite_path + ": " + std::strerror(errno),
+                             "无法打开数据库文件 " + parsed->sqlite_path);
+    ::close(fd);
   }
   std::unique_ptr<Database> db(new Database(parsed->dialect, pool_size, parsed->display));
   try {

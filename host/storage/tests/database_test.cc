@@ -62,6 +62,8 @@ TEST(DatabaseOpen, CreatesTheSqliteParentDirectory) {
   *s << "PRAGMA foreign_keys", soci::into(fk);
   EXPECT_EQ(mode, "wal");
   EXPECT_EQ(fk, 1);
+  auto perms = std::filesystem::status(dir / "a" / "b" / "x.db").permissions() & std::filesystem::perms::all;
+  EXPECT_EQ(perms, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   std::filesystem::remove_all(dir);
 }
 
