@@ -243,6 +243,25 @@ TEST_F(Liveness, ContainerVideoDecodesWhereOpenCvCanWriteIt) {
   EXPECT_EQ(f.outcome, sdk::Outcome::pass) << dump(f);
 }
 
+TEST_F(Liveness, WebmVideoDecodesWhereOpenCvCanWriteIt) {
+  std::vector<std::string> challenge = {"turn_right", "open_mouth"};
+  auto clip = testkit::action_clip(*astronaut_, challenge);
+  auto path = std::filesystem::temp_directory_path() / ("liveness-test-" + new_nonce() + ".webm");
+  cv::VideoWriter w;
+  try {
+    w.open(path.string(), cv::CAP_FFMPEG, cv::VideoWriter::fourcc('V', 'P', '8', '0'), 15, cv::Size(640, 480));
+  } catch (const cv::Exception&) {
+  }
+  if (!w.isOpened()) GTEST_SKIP() << "OpenCV cannot write WebM here";
+  for (const auto& f : clip.frames) w.write(f);
+  w.release();
+  std::ifstream in(path, std::ios::binary);
+  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
+  std::filesystem::remove(path);
+  auto f = verify(bytes, issue(challenge), {}, "video/webm");
+  EXPECT_EQ(f.outcome, sdk::Outcome::pass) << dump(f);
+}
+
 TEST(LivenessPlugin, LoadsAsARealPlugin) {
   if (testkit::face_api_model_dir().empty()) GTEST_SKIP();
   sdk::testing::FakeHost host;
