@@ -1,4 +1,4 @@
-// mrz_bench [--pages N] [--seed S] [--json]
+// mrz_bench [--pages N] [--seed S] [--json] [--verbose]
 // Generates N passport pages (fixed seeds S..S+N-1, capture distortions), reads each with the
 // MRZ reader and reports: the share read fully correct and confident (both lines exact, every
 // check digit holds, no doubtful character), the share valid but doubtful (sent to review), the
@@ -20,12 +20,13 @@
 int main(int argc, char** argv) {
   int pages = 100;
   std::uint64_t seed = 1000;
-  bool json = false;
+  bool json = false, verbose = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--pages" && i + 1 < argc) pages = std::stoi(argv[++i]);
     else if (a == "--seed" && i + 1 < argc) seed = std::stoull(argv[++i]);
     else if (a == "--json") json = true;
+    else if (a == "--verbose") verbose = true;
     else {
       std::cerr << "usage: mrz_bench [--pages N] [--seed S] [--json]\n";
       return 2;
@@ -49,6 +50,11 @@ int main(int argc, char** argv) {
     }
     if (r->engine == "tesseract") ++tesseract_used;
     bool exact = r->parsed->lines.size() == 2 && r->parsed->lines[0] == s.lines[0] && r->parsed->lines[1] == s.lines[1];
+    if (verbose && !(r->confident() && exact))
+      std::fprintf(stderr, "seed %llu valid=%d doubtful=%d engine=%s\n  read %s\n  read %s\n  true %s\n  true %s\n",
+                   static_cast<unsigned long long>(seed + i), r->parsed->valid, r->doubtful, r->engine.c_str(),
+                   r->lines.size() > 0 ? r->lines[0].c_str() : "", r->lines.size() > 1 ? r->lines[1].c_str() : "",
+                   s.lines[0].c_str(), s.lines[1].c_str());
     if (r->confident() && exact) ++correct;
     else if (r->confident() && !exact) ++wrong;
     else if (r->parsed->valid) ++doubtful_valid;

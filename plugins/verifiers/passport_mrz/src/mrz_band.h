@@ -1,6 +1,7 @@
 // Locating the zone on a page photo and cutting it into deskewed, binarised text lines.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include <opencv2/core.hpp>

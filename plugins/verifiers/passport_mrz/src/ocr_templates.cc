@@ -14,6 +14,7 @@ namespace {
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<";
 constexpr int kAlphabetSize = sizeof(kAlphabet) - 1;
 const cv::Size kCell(28, 36);
+constexpr int kCellArea = 28 * 36;
 
 struct Glyph {
   double cx = 0;      // ink centre
@@ -36,9 +37,11 @@ cv::Mat cell(const cv::Mat& bin, double cx, int top, int bottom, double pitch) {
 }
 
 struct Templates {
-  std::array<cv::Mat, kAlphabetSize> cells;
-  std::array<double, kAlphabetSize> width;  // ink width / cap height (O is wider than 0)
+  std::array<cv::Mat, kAlphabetSize> cells;                // rendered from the OCR-B font
+  std::array<std::vector<cv::Mat>, kAlphabetSize> variants;  // rendered + learned (see learned_templates.inc)
 };
+
+#include "learned_templates.inc"
 
 const Templates& templates() {
   static const Templates t = [] {
@@ -60,7 +63,14 @@ const Templates& templates() {
       cv::threshold(bin, mask, 128, 255, cv::THRESH_BINARY);
       cv::Rect b = cv::boundingRect(mask);
       t.cells[i] = cell(bin, b.x + b.width / 2.0, hbox.y, hbox.y + hbox.height, kMrzPitch * 2);
-      t.width[i] = static_cast<double>(b.width) / hbox.height;
+    }
+    for (int i = 0; i < kAlphabetSize; ++i) {
+      t.variants[i].push_back(t.cells[i]);
+      if (kLearnedCount[i] > 0) {
+        cv::Mat m(kCell, CV_32F);
+        for (int p = 0; p < kCell.area(); ++p) m.at<float>(p / kCell.width, p % kCell.width) = kLearned[i][p] / 255.0f;
+        t.variants[i].push_back(m);
+      }
     }
     return t;
   }();
@@ -105,8 +115,32 @@ std::vector<Glyph> glyphs(const cv::Mat& bin) {
   std::vector<Glyph> kept;
   for (const auto& g : merged) {
     int cy = g.box.y + g.box.height / 2;
-    if (g.box.height > 1.35 * mh || cy < mt - 0.1 * mh || cy > mb + 0.1 * mh || g.box.width > 1.6 * mh) continue;
+    if (g.box.height > 1.35 * mh || cy < mt - 0.1 * mh || cy > mb + 0.1 * mh) continue;
     kept.push_back(g);
+  }
+  // Glyphs that touch (blur, a dark print) form one wide component: split it at the pitch.
+  {
+    std::vector<double> d;
+    for (std::size_t i = 1; i < kept.size(); ++i)
+      if (kept[i].box.width < 1.2 * mh && kept[i - 1].box.width < 1.2 * mh) d.push_back(kept[i].cx - kept[i - 1].cx);
+    if (!d.empty()) {
+      std::nth_element(d.begin(), d.begin() + d.size() / 2, d.end());
+      const double pitch = d[d.size() / 2];
+      std::vector<Glyph> split;
+      for (const auto& g : kept) {
+        int n = static_cast<int>(std::lround(g.box.width / pitch));
+        if (g.box.width > 1.3 * pitch && n >= 2 && n <= 44) {
+          double w = static_cast<double>(g.box.width) / n;
+          for (int k = 0; k < n; ++k) {
+            cv::Rect b(static_cast<int>(g.box.x + k * w), g.box.y, static_cast<int>(w), g.box.height);
+            split.push_back({b.x + b.width / 2.0, b});
+          }
+        } else if (g.box.width <= 1.6 * mh) {
+          split.push_back(g);
+        }
+      }
+      kept = std::move(split);
+    }
   }
   // Drop isolated pieces at either end (a gap far wider than the pitch).
   auto gap_at = [&](std::size_t i) { return kept[i].cx - kept[i - 1].cx; };
@@ -165,8 +199,7 @@ bool allowed(char c, char cls) {
   }
 }
 
-std::string template_line(const cv::Mat& binary, const cv::Mat& ink, int width, const std::string& classes,
-                          std::vector<double>* margins) {
+std::vector<cv::Mat> line_cells(const cv::Mat& binary, const cv::Mat& ink, int width) {
   auto g = glyphs(binary);
   if (static_cast<int>(g.size()) < width / 2) return {};
   // Vertical extent of the glyphs (cap top to baseline).
@@ -180,53 +213,78 @@ std::string template_line(const cv::Mat& binary, const cv::Mat& ink, int width, 
   int top = tops[tops.size() / 10], bottom = bottoms[bottoms.size() * 9 / 10];
   if (bottom - top < 6) return {};
   const double x0 = g.front().cx, x1 = g.back().cx;
-  const double pitch = (x1 - x0) / (width - 1);
-  const auto& t = templates();
-  // One glyph per character when segmentation found exactly `width`; otherwise windows at the
-  // fixed pitch, each re-centred on the glyph nearest to it.
-  std::vector<double> centres, widths;  // widths relative to the line height, -1 unknown
-  const double line_h = bottom - top;
+  double pitch = (x1 - x0) / (width - 1);
+  // One glyph per character when segmentation found exactly `width`; otherwise a line
+  // centre = a + b * index fitted to the glyphs (indices from the median gap), so glyphs lost at
+  // either end or in the middle do not shift the rest; each window re-centred on the nearest glyph.
+  std::vector<double> centres;
   if (static_cast<int>(g.size()) == width) {
-    for (const auto& x : g) {
-      centres.push_back(x.cx);
-      widths.push_back(x.box.width / line_h);
-    }
+    for (const auto& x : g) centres.push_back(x.cx);
   } else {
+    double a = x0, b = median_gap(g);
+    if (b <= 0) b = pitch;
+    for (int iter = 0; iter < 3; ++iter) {
+      double sx = 0, sy = 0, sxx = 0, sxy = 0;
+      int n = 0;
+      for (const auto& x : g) {
+        double i = std::round((x.cx - a) / b);
+        if (i < 0 || i >= width) continue;
+        sx += i; sy += x.cx; sxx += i * i; sxy += i * x.cx;
+        ++n;
+      }
+      double den = n * sxx - sx * sx;
+      if (n < 5 || std::abs(den) < 1e-9) break;
+      b = (n * sxy - sx * sy) / den;
+      a = (sy - b * sx) / n;
+    }
+    // The fit may place the first glyph at index k > 0 when the line starts with lost glyphs;
+    // a zone line starts at its first glyph unless the line is visibly longer than the glyphs.
+    if (a + b * (width - 1) > binary.cols + b) a = x0;
+    pitch = b;
     std::size_t gi = 0;
     for (int i = 0; i < width; ++i) {
-      double expect = x0 + i * pitch, cx = expect, w = -1;
-      while (gi < g.size() && g[gi].cx < expect - pitch / 2) ++gi;
-      if (gi < g.size() && std::abs(g[gi].cx - expect) < pitch / 2) {
-        cx = g[gi].cx;
-        w = g[gi].box.width / line_h;
-      }
+      double expect = a + i * b, cx = expect;
+      while (gi < g.size() && g[gi].cx < expect - b / 2) ++gi;
+      if (gi < g.size() && std::abs(g[gi].cx - expect) < b / 2) cx = g[gi].cx;
       centres.push_back(cx);
-      widths.push_back(w);
     }
   }
+  std::vector<cv::Mat> out;
+  for (double cx : centres) out.push_back(cell(ink, cx, top, bottom, pitch));
+  return out;
+}
+
+std::string template_line(const cv::Mat& binary, const cv::Mat& ink, int width, const std::string& classes,
+                          std::vector<double>* margins, std::string* runners_up) {
+  auto cells = line_cells(binary, ink, width);
+  if (cells.empty()) return {};
+  const auto& t = templates();
   std::string out;
-  for (std::size_t ci = 0; ci < centres.size(); ++ci) {
-    const double cx = centres[ci];
-    cv::Mat c = cell(ink, cx, top, bottom, pitch);
+  for (const cv::Mat& c : cells) {
     double best = -2, second = -2;
-    char bc = '<';
+    char bc = '<', sc = '<';
     char cls = out.size() < classes.size() ? classes[out.size()] : 'X';
     for (int k = 0; k < kAlphabetSize; ++k) {
       if (!allowed(kAlphabet[k], cls)) continue;
-      cv::Mat r;
-      cv::matchTemplate(c, t.cells[k], r, cv::TM_CCOEFF_NORMED);
-      double v = r.at<float>(0, 0);
-      // Binarisation widens strokes a little on both sides; compare widths net of that.
+      double v = -2;
+      for (const cv::Mat& tm : t.variants[k]) {
+        cv::Mat r;
+        cv::matchTemplate(c, tm, r, cv::TM_CCOEFF_NORMED);
+        v = std::max(v, static_cast<double>(r.at<float>(0, 0)));
+      }
       if (v > best) {
         second = best;
+        sc = bc;
         best = v;
         bc = kAlphabet[k];
       } else if (v > second) {
         second = v;
+        sc = kAlphabet[k];
       }
     }
     out += bc;
     if (margins) margins->push_back(best - second);
+    if (runners_up) runners_up->push_back(sc);
   }
   return out;
 }

@@ -23,24 +23,29 @@ TEST(MrzReader, ReadsMostGeneratedPagesExactlyAndNeverAcceptsAWrongZone) {
     if (r->confident() && !same)
       ADD_FAILURE() << "seed " << seed << " accepted a wrong zone: " << r->parsed->lines[1];
   }
-  // Measured 5 of 12 confident and exact (the rest: review, never a wrong zone); see the bench.
-  EXPECT_GE(exact, n / 3);
+  // The rest go to review or a retake, never a wrong zone; tests/bench/mrz measures the rate.
+  EXPECT_GE(exact, n / 2);
 }
 
-TEST(MrzReader, FieldsOfAGeneratedPage) {
-  auto s = gen::make_sample(7);
-  ReaderOptions o;
-  o.reference_year = 2026;
-  auto r = read_mrz(s.jpeg, o);
-  ASSERT_TRUE(r.ok());
-  ASSERT_TRUE(r->parsed);
-  ASSERT_TRUE(r->parsed->valid) << r->parsed->lines[1];
-  EXPECT_EQ(r->parsed->fields.document_number, s.identity.document_number);
-  EXPECT_EQ(r->parsed->fields.surname, s.identity.surname);
-  EXPECT_EQ(r->parsed->fields.given_names, s.identity.given_names);
-  EXPECT_EQ(r->parsed->fields.birth, s.identity.birth);
-  EXPECT_EQ(r->parsed->fields.expiry, s.identity.expiry);
-  EXPECT_EQ(r->parsed->fields.sex, s.identity.sex);
+TEST(MrzReader, FieldsOfGeneratedPages) {
+  // Every page read confidently carries exactly the generated identity.
+  int checked = 0;
+  for (int seed = 1; seed <= 8; ++seed) {
+    auto s = gen::make_sample(seed);
+    ReaderOptions o;
+    o.reference_year = 2026;
+    auto r = read_mrz(s.jpeg, o);
+    ASSERT_TRUE(r.ok());
+    if (!r->confident()) continue;
+    ++checked;
+    EXPECT_EQ(r->parsed->fields.document_number, s.identity.document_number);
+    EXPECT_EQ(r->parsed->fields.surname, s.identity.surname);
+    EXPECT_EQ(r->parsed->fields.given_names, s.identity.given_names);
+    EXPECT_EQ(r->parsed->fields.birth, s.identity.birth);
+    EXPECT_EQ(r->parsed->fields.expiry, s.identity.expiry);
+    EXPECT_EQ(r->parsed->fields.sex, s.identity.sex);
+  }
+  EXPECT_GE(checked, 4);
 }
 
 TEST(MrzReader, PageWithoutAZoneIsNotFound) {
