@@ -27,6 +27,9 @@ int status_for(const std::string& code) {
       {"IMAGE_TOO_LARGE", 422}, {"IMAGE_TOO_SMALL", 422}, {"IMAGE_CORRUPT", 422},
       {"EMPTY_DOCUMENT", 422}, {"MISSING_DOCUMENT", 422}, {"UNKNOWN_REASON_CODE", 400},
       {"RULES_INVALID", 422}, {"LOGIN_LOCKED", 429},
+      // window channel check_submit
+      {"IDENTITY_INCOMPLETE", 422}, {"ORIGINALS_NOT_RECORDED", 422}, {"MISSING_ORIGINALS", 422},
+      {"FINGERPRINT_REQUIRED", 422}, {"TEMPLATE_INVALID", 422},
   };
   auto it = kStatus.find(code);
   if (it != kStatus.end()) return it->second;

@@ -45,6 +45,7 @@ sdk::CaseView to_view(const storage::CaseRecord& c, const std::string& exam_date
   v.status = c.status;
   v.candidate_id = c.candidate_id;
   v.identity = c.identity;
+  if (c.due_at) v.due_at = format_time(*c.due_at);
   return v;
 }
 
@@ -95,6 +96,10 @@ sdk::Result<sdk::OpenedCase> CaseService::open(const sdk::OpenCaseRequest& r, co
   if (std::find(roles.begin(), roles.end(), actor.role) == roles.end())
     return sdk::Error{"FORBIDDEN", "You may not open a case on this channel.",
                       "您无权通过该渠道提交认证申请。", ""};
+  // Staff and banks bound to a province open cases only there.
+  if (actor.role != "citizen" && !actor.province.empty() && actor.province != r.province)
+    return sdk::Error{"FORBIDDEN", "You may not open cases in another province.",
+                      "您无权为其他省份办理认证。", "province"};
   const auto* session = province->session(r.exam_session);
   if (!session)
     return sdk::Error{"SESSION_NOT_FOUND", "No such exam session: '" + r.exam_session + "'.",

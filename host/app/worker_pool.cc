@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "app/case_service.h"
+#include "app/deadline_sweeper.h"
 #include "app/hub.h"
 #include "common/dates.h"
 #include "common/log.h"
@@ -38,7 +39,18 @@ void WorkerPool::notify() { cv_.notify_one(); }
 void WorkerPool::loop(int index) {
   std::string worker_id = host_id_ + "/w" + std::to_string(index);
   auto lease = std::chrono::seconds(hub_.config().job_lease_seconds);
+  auto next_sweep = std::chrono::steady_clock::now();
+  DeadlineSweeper sweeper(hub_);
   while (!stopping_) {
+    if (index == 0 && std::chrono::steady_clock::now() >= next_sweep) {
+      // Deadlines are checked by one worker per host; hosts racing are harmless (CAS).
+      try {
+        sweeper.sweep(hub_.clock().now());
+      } catch (const std::exception& e) {
+        log_event(spdlog::level::err, "deadline sweep failed", {{"error", e.what()}});
+      }
+      next_sweep = std::chrono::steady_clock::now() + sweep_interval_;
+    }
     std::optional<storage::Job> job;
     try {
       job = hub_.jobs.claim(worker_id, lease, hub_.clock().now());

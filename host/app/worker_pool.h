@@ -37,6 +37,7 @@ class WorkerPool {
   std::mutex mu_;
   std::condition_variable cv_;
   std::string host_id_;
+  std::chrono::milliseconds sweep_interval_{5000};
 };
 
 }  // namespace shiming

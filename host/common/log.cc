@@ -1,5 +1,6 @@
 #include "common/log.h"
 
+#include <atomic>
 #include <mutex>
 #include <regex>
 
@@ -12,8 +13,8 @@
 namespace shiming {
 namespace {
 
-std::mutex g_mu;
-std::shared_ptr<spdlog::logger> g_logger;
+std::mutex g_mu;  // serialises (re)initialisation only
+std::atomic<std::shared_ptr<spdlog::logger>> g_logger;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -55,19 +56,25 @@ void init_logging(const LogOptions& options) {
     logger->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",%v})", spdlog::pattern_time_type::utc);
   else
     logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v", spdlog::pattern_time_type::utc);
-  logger->flush_on(spdlog::level::info);
+  // Warnings and errors reach the disk at once; the rest within a second, so
+  // logging does not cost a write() per request.
+  logger->flush_on(spdlog::level::warn);
   std::lock_guard lock(g_mu);
-  g_logger = logger;
+  spdlog::drop("shiming");
+  spdlog::register_logger(logger);
+  spdlog::flush_every(std::chrono::seconds(1));
+  g_logger.store(logger);
 }
 
 std::shared_ptr<spdlog::logger> host_logger() {
+  if (auto logger = g_logger.load()) return logger;
   std::lock_guard lock(g_mu);
-  if (!g_logger) {
-    g_logger = std::make_shared<spdlog::logger>(
-        "shiming", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
-    g_logger->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",%v})", spdlog::pattern_time_type::utc);
-  }
-  return g_logger;
+  if (auto logger = g_logger.load()) return logger;
+  auto logger = std::make_shared<spdlog::logger>(
+      "shiming", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+  logger->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",%v})", spdlog::pattern_time_type::utc);
+  g_logger.store(logger);
+  return logger;
 }
 
 void log_event(spdlog::level::level_enum level, std::string_view message,

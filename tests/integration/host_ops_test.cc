@@ -14,6 +14,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "host_process.h"
+#include "shiming/sdk/version.h"
 #include "test_support.h"
 
 namespace shiming::testing {
@@ -161,7 +162,8 @@ TEST_F(RunningHost, EffectiveRulesAreForAdminsOfThatProvinceOnly) {
   auto plugins = api_->call("GET", "/api/v1/plugins", "", admin);
   ASSERT_EQ(plugins.status, 200);
   EXPECT_EQ(plugins.json()["plugins"].size(), 2u);
-  EXPECT_EQ(plugins.json()["plugins"][0]["sdk"], "1.0");
+  EXPECT_EQ(plugins.json()["plugins"][0]["sdk"],
+            std::to_string(SHIMING_SDK_VERSION_MAJOR) + "." + std::to_string(SHIMING_SDK_VERSION_MINOR));
   EXPECT_EQ(api_->call("GET", "/api/v1/plugins").status, 401);
 }
 
@@ -201,6 +203,62 @@ TEST_F(RunningHost, AuditVerifyDetectsAnEditedAndADeletedRecord) {
   ASSERT_EQ(sqlite3_exec(h, "DELETE FROM audit_log WHERE seq = 2", nullptr, nullptr, nullptr), SQLITE_OK);
   EXPECT_EQ(run_ctl(ctl, "", out), 1) << out;
   sqlite3_close(h);
+}
+
+TEST_F(RunningHost, DeadlineExpiresEveryCaseNotVerifiedOnce) {
+  std::mt19937 rng(23);
+  auto open = [&] {
+    auto r = api_->json("POST", "/api/v1/provinces/testprov/cases",
+                        {{"name", "赵六"}, {"id_number", make_id_number(rng)}, {"sex", "M"},
+                         {"phone", "13900000001"}, {"exam_session", "2026-11"}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return std::pair<std::string, std::string>{r.json()["case_id"], r.json()["token"]};
+  };
+  auto submit = [&](const std::pair<std::string, std::string>& c) {
+    api_->call("PUT", "/api/v1/cases/" + c.first + "/documents/id-front", make_photo(), c.second, "image/jpeg");
+    api_->call("PUT", "/api/v1/cases/" + c.first + "/documents/id-back", make_photo(), c.second, "image/jpeg");
+    EXPECT_EQ(api_->call("POST", "/api/v1/cases/" + c.first + "/submit", "", c.second).status, 202);
+  };
+  auto status = [&](const std::pair<std::string, std::string>& c) {
+    return api_->call("GET", "/api/v1/cases/" + c.first, "", c.second).json().value("status", "");
+  };
+  auto verified = open(), waiting = open(), idle = open();
+  submit(verified);
+  submit(waiting);
+  for (int i = 0; i < 200 && (status(verified) != "pending_review" || status(waiting) != "pending_review"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::string admin = admin_token();
+  std::string name = "rev" + std::to_string(rng());
+  std::string out;
+  ASSERT_EQ(run_ctl({"--config", cfg_.host_yaml(), "--database", "sqlite:" + host_->work_dir() + "/shiming.db",
+                     "user", "add", name, "--province", "testprov", "--role", "reviewer"}, "a-long-password-2\n", out), 0);
+  std::string reviewer = api_->json("POST", "/api/v1/auth/login", {{"username", name}, {"password", "a-long-password-2"}}).json()["token"];
+  ASSERT_EQ(api_->json("POST", "/api/v1/review/" + verified.first + "/decision", {{"decision", "approve"}}, reviewer).status, 200);
+
+  // The office moves the deadline into the past (as time passing would).
+  std::string p = slurp(cfg_.province("testprov"));
+  p = std::regex_replace(p, std::regex("verification_deadline: 2030-12-24T17:00:00\\+08:00"),
+                         "verification_deadline: 2026-01-05T17:00:00+08:00");
+  p = std::regex_replace(p, std::regex("registration_close: 2030-12-20T17:00:00\\+08:00"),
+                         "registration_close: 2026-01-04T17:00:00+08:00");
+  write(cfg_.province("testprov"), p);
+  ASSERT_EQ(api_->call("POST", "/api/v1/admin/rules/reload", "", admin).status, 200);
+  for (int i = 0; i < 300 && (status(waiting) != "expired" || status(idle) != "expired"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(status(waiting), "expired");
+  EXPECT_EQ(status(idle), "expired");
+  EXPECT_EQ(status(verified), "verified");
+  // Exactly one expiry record per case in the audit trail.
+  auto trail = api_->call("GET", "/api/v1/review/" + waiting.first, "", reviewer).json()["audit"];
+  int expiries = 0;
+  for (const auto& a : trail) expiries += a["to"] == "expired" && a["from"] != "expired";
+  EXPECT_EQ(expiries, 1) << trail.dump();
+  // And nobody can open a case for that session any more.
+  auto late = api_->json("POST", "/api/v1/provinces/testprov/cases",
+                         {{"name", "钱七"}, {"id_number", make_id_number(rng)}, {"sex", "M"},
+                          {"phone", "13900000002"}, {"exam_session", "2026-11"}});
+  EXPECT_EQ(late.status, 409);
+  EXPECT_EQ(error_code(late), "VERIFICATION_CLOSED");
 }
 
 TEST(Routes, EveryRegisteredRouteIsInTheOpenApiDocument) {

@@ -21,7 +21,8 @@ def main():
             continue
         seen.add(idn)
         sex = "M" if int(idn[16]) % 2 else "F"
-        body = json.dumps({"name": "测试" + str(len(rows)), "id_number": idn, "sex": sex,
+        name = "测" + "".join("零一二三四五六七八九"[int(d)] for d in str(len(rows)))
+        body = json.dumps({"name": name, "id_number": idn, "sex": sex,
                            "phone": "13800000000", "exam_session": "2026-11"})
         conn.request("POST", "/api/v1/provinces/testprov/cases", body, {"Content-Type": "application/json"})
         r = conn.getresponse()
