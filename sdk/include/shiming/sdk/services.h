@@ -56,6 +56,8 @@ struct CaseView {
   std::string status;      // unverified, collecting, pending_review, verified, rejected, ...
   std::string candidate_id;
   DeclaredIdentity identity;
+  // SDK 1.1: the SLA deadline once submitted (ISO 8601 with offset), "" before.
+  std::string due_at;
 };
 
 struct OpenCaseRequest {

@@ -4,7 +4,7 @@
 // Minor versions only add (new virtuals go at the end, new struct fields are
 // guarded by struct_size).
 #define SHIMING_SDK_VERSION_MAJOR 1
-#define SHIMING_SDK_VERSION_MINOR 0
+#define SHIMING_SDK_VERSION_MINOR 1
 
 namespace shiming::sdk {
 inline constexpr unsigned kSdkMajor = SHIMING_SDK_VERSION_MAJOR;
