@@ -1,4 +1,4 @@
-// idcard_ocr_bench [--count N] [--seed S] [--max-mp MP] [--baseline-count M] [--no-baseline] [--verbose]
+// idcard_ocr_bench [--count N] [--seed S] [--max-mp MP] [--baseline-count M] [--no-baseline] [--verbose] [--save-misses DIR]
 //
 // Generates N cards (both sides, difficulty cycling 0..3), reads them with the idcard_ocr
 // reader on one thread, and prints per field the exact-match rate, the address character
@@ -43,9 +43,10 @@ double percentile(std::vector<double> v, double p) {
   return v[std::min(v.size() - 1, static_cast<std::size_t>(p * (v.size() - 1) + 0.5))];
 }
 
+// CPU time of the whole process (all threads), so work in library threads is counted.
 double thread_cpu_ms() {
   timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
@@ -90,7 +91,7 @@ struct Tally {
   double address_acc_sum = 0;
   int address_n = 0;
   std::vector<double> front_ms, back_ms;          // wall clock
-  std::vector<double> front_cpu_ms, back_cpu_ms;  // CPU time of this thread (other load excluded)
+  std::vector<double> front_cpu_ms, back_cpu_ms;  // CPU time of the process (other load excluded)
   std::map<std::string, int> reasons;
 };
 
@@ -129,6 +130,7 @@ int main(int argc, char** argv) {
   unsigned long long seed = 20260601;
   double max_mp = 3.0;
   bool verbose = false;
+  std::string save_misses;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -141,10 +143,15 @@ int main(int argc, char** argv) {
     else if (a == "--baseline-count") baseline_count = std::stoi(next());
     else if (a == "--no-baseline") baseline_count = 0;
     else if (a == "--verbose") verbose = true;
-    else { std::cerr << "usage: idcard_ocr_bench [--count N] [--seed S] [--max-mp MP] [--baseline-count M] [--verbose]\n"; return 2; }
+    else if (a == "--save-misses") save_misses = next();
+    else { std::cerr << "usage: idcard_ocr_bench [--count N] [--seed S] [--max-mp MP] [--baseline-count M] [--verbose] [--save-misses DIR]\n"; return 2; }
   }
-  // One thread: no OpenMP inside Tesseract, no OpenCV worker threads.
-  setenv("OMP_THREAD_LIMIT", "1", 1);
+  // One thread: no OpenMP inside Tesseract (read by libgomp at load time, hence the re-exec),
+  // no OpenCV worker threads.
+  if (const char* omp = std::getenv("OMP_THREAD_LIMIT"); !omp || std::string(omp) != "1") {
+    setenv("OMP_THREAD_LIMIT", "1", 1);
+    execv("/proc/self/exe", argv);
+  }
   cv::setNumThreads(1);
   const std::chrono::year_month_day today{std::chrono::year(2026), std::chrono::month(6), std::chrono::day(1)};
   std::mt19937_64 rng(seed);
@@ -192,19 +199,28 @@ int main(int argc, char** argv) {
     ours.back_ms.push_back(std::chrono::duration<double, std::milli>(t2 - t1).count());
     for (const auto& r : f.reasons) ours.reasons["front " + r]++;
     for (const auto& r : b.reasons) ours.reasons["back " + r]++;
+    int card_no = static_cast<int>(&c - cards.data());
     auto score = [&](const SideReading& s, const std::vector<std::string>& keys) {
+      bool missed = false;
       for (const auto& k : keys) {
         ours.total[k]++;
         auto it = s.fields.find(k);
         std::string got = it == s.fields.end() ? "" : it->second.value;
         if (got == c.truth[k].get<std::string>()) ours.exact[k]++;
-        else if (verbose)
-          std::cout << "  miss d" << c.difficulty << " " << k << ": '" << c.truth[k].get<std::string>() << "' read '"
+        else missed = true;
+        if (got != c.truth[k].get<std::string>() && verbose)
+          std::cout << "  miss #" << card_no << " d" << c.difficulty << " " << k << ": '" << c.truth[k].get<std::string>() << "' read '"
                     << got << "'" << std::endl;
         if (k == "address") {
           ours.address_acc_sum += char_accuracy(c.truth[k].get<std::string>(), got);
           ours.address_n++;
         }
+      }
+      if (missed && !save_misses.empty()) {
+        const auto& bytes = &s == &f ? c.front : c.back;
+        std::ofstream(save_misses + "/miss_" + std::to_string(card_no) + (&s == &f ? "_front.jpg" : "_back.jpg"),
+                      std::ios::binary)
+            .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
       }
     };
     score(f, kFrontFields);

@@ -71,6 +71,13 @@ Photo photograph_card(const cv::Mat& card, const CaptureOptions& o, std::mt19937
   double bh = std::abs(cw * std::sin(angle)) + std::abs(ch * std::cos(angle));
   double persp = (d == 0 ? 0.01 : 0.035) * cw;
   double margin = 0.02 * std::min(w, h) + persp;
+  // Shrink the card until it fits in the frame whole (cut-off cards are made on purpose elsewhere).
+  double fit = std::min({1.0, (w - 2 * margin) / bw, (h - 2 * margin) / bh});
+  cw *= fit;
+  ch *= fit;
+  bw *= fit;
+  bh *= fit;
+  persp *= fit;
   cv::Point2d center(uni(rng, bw / 2 + margin, std::max(bw / 2 + margin, w - bw / 2 - margin)),
                      uni(rng, bh / 2 + margin, std::max(bh / 2 + margin, h - bh / 2 - margin)));
   std::array<cv::Point2f, 4> dst;

@@ -84,6 +84,64 @@ std::optional<std::array<cv::Point2f, 4>> refine(const std::vector<cv::Point>& c
   return out;
 }
 
+// When other things touch the card, the region is the card plus blobs and its hull is no
+// quadrilateral. The card's four straight sides are still long straight runs of the outline:
+// pick four of them (two roughly parallel pairs) whose intersections make the most card-like
+// quadrilateral, preferring sides that are well covered by the outline.
+std::optional<std::array<cv::Point2f, 4>> quad_from_sides(const std::vector<cv::Point>& contour) {
+  std::vector<cv::Point> poly;
+  double peri = cv::arcLength(contour, true);
+  cv::approxPolyDP(contour, poly, 0.006 * peri, true);
+  struct Seg {
+    cv::Point2f a, b;
+    double len;
+  };
+  std::vector<Seg> segs;
+  for (std::size_t i = 0; i < poly.size(); ++i) {
+    cv::Point2f a = poly[i], b = poly[(i + 1) % poly.size()];
+    double len = dist(a, b);
+    if (len > 0.04 * peri) segs.push_back({a, b, len});
+  }
+  if (segs.size() < 4 || segs.size() > 24) return std::nullopt;
+  auto line_of = [](const Seg& s) {
+    cv::Point2f d = (s.b - s.a) / static_cast<float>(s.len);
+    return cv::Vec4f(d.x, d.y, s.a.x, s.a.y);
+  };
+  auto angle_of = [](const Seg& s) { return std::atan2(s.b.y - s.a.y, s.b.x - s.a.x); };
+  auto parallel = [&](const Seg& x, const Seg& y) {
+    double d = std::abs(std::remainder(angle_of(x) - angle_of(y), CV_PI));
+    return d < 0.25;
+  };
+  double best_score = 0;
+  std::optional<std::array<cv::Point2f, 4>> best;
+  const std::size_t n = segs.size();
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = i + 1; j < n; ++j) {
+      if (!parallel(segs[i], segs[j])) continue;
+      for (std::size_t k = 0; k < n; ++k)
+        for (std::size_t l = k + 1; l < n; ++l) {
+          if (k == i || k == j || l == i || l == j || !parallel(segs[k], segs[l])) continue;
+          if (parallel(segs[i], segs[k])) continue;
+          auto L1 = line_of(segs[i]), L2 = line_of(segs[k]), L3 = line_of(segs[j]), L4 = line_of(segs[l]);
+          auto p0 = intersect(L1, L2), p1 = intersect(L2, L3), p2 = intersect(L3, L4), p3 = intersect(L4, L1);
+          if (!p0 || !p1 || !p2 || !p3) continue;
+          std::vector<cv::Point2f> q = {*p0, *p1, *p2, *p3};
+          if (!cv::isContourConvex(q)) continue;
+          auto o = order(q);
+          double w = (dist(o[0], o[1]) + dist(o[2], o[3])) / 2, h = (dist(o[1], o[2]) + dist(o[3], o[0])) / 2;
+          if (h < 10) continue;
+          double aspect = std::exp(-std::pow((w / h - layout::kAspect) / 0.12, 2));
+          double covered = (segs[i].len + segs[j].len + segs[k].len + segs[l].len) / (2 * (w + h));
+          double score = aspect * std::min(1.0, covered) * std::sqrt(w * h);
+          if (score > best_score) {
+            best_score = score;
+            best = o;
+          }
+        }
+    }
+  return best;
+}
+
 struct Candidate {
   CardQuad quad;
   cv::Point2f center;
@@ -106,12 +164,20 @@ void collect(const cv::Mat& mask, double scale, cv::Size full, std::vector<Candi
     }
     cv::Rect bb = cv::boundingRect(c);
     bool on_border = bb.x <= 1 || bb.y <= 1 || bb.br().x >= mask.cols - 1 || bb.br().y >= mask.rows - 1;
+    std::array<cv::Point2f, 4> q;
+    bool from_sides = false;
     if (approx.size() != 4) {
-      if (on_border && area > img_area * 0.15 && area < img_area * 0.9) cut_off = true;
-      continue;
+      auto sides = quad_from_sides(c);
+      if (!sides) {
+        if (on_border && area > img_area * 0.15 && area < img_area * 0.9) cut_off = true;
+        continue;
+      }
+      q = *sides;
+      from_sides = true;
+    } else {
+      std::vector<cv::Point2f> pf(approx.begin(), approx.end());
+      q = order(pf);
     }
-    std::vector<cv::Point2f> pf(approx.begin(), approx.end());
-    auto q = order(pf);
     auto refined = refine(c, q);
     if (refined) q = *refined;
     double w = (dist(q[0], q[1]) + dist(q[2], q[3])) / 2, h = (dist(q[1], q[2]) + dist(q[3], q[0])) / 2;
@@ -121,6 +187,15 @@ void collect(const cv::Mat& mask, double scale, cv::Size full, std::vector<Candi
     std::vector<cv::Point2f> qv(q.begin(), q.end());
     double quad_area = std::abs(cv::contourArea(qv));
     double fill = quad_area > 0 ? std::min(area, quad_area) / std::max(area, quad_area) : 0;
+    if (from_sides) {
+      // The region is larger than the card: judge by how much of the quad it covers.
+      cv::Mat qm(mask.size(), CV_8U, cv::Scalar(0));
+      std::vector<cv::Point> qi;
+      for (auto& p : q) qi.emplace_back(cvRound(p.x), cvRound(p.y));
+      cv::fillConvexPoly(qm, qi, 255);
+      double inside = cv::countNonZero(qm & mask);
+      fill = quad_area > 0 ? std::min(1.0, inside / quad_area) : 0;
+    }
     double score = aspect_score * std::pow(fill, 3);
     if (on_border && area > img_area * 0.1 && score < 0.5) cut_off = true;
     if (score < 0.3) continue;

@@ -1,6 +1,7 @@
 #include "field_readers.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cmath>
 #include <functional>
 #include <set>
@@ -79,6 +80,8 @@ std::string keep_cjk(const std::string& s, bool keep_digits = false, bool keep_d
   return out;
 }
 
+int text_target_height();
+
 struct Attempt {
   std::string value;
   double confidence = 0;
@@ -89,16 +92,21 @@ struct Attempt {
 // read, else the most confident one.
 Attempt read_with_retries(const cv::Mat& flat, cv::Rect box, int text_h, Script script, const std::string& whitelist,
                           bool single_char, const std::function<std::optional<std::string>(const OcrText&)>& validate,
-                          double accept_confidence = 0.0, const std::string& expected = {}) {
+                          double accept_confidence = 0.0, const std::string& expected = {},
+                          int target_height = 0) {
+  if (target_height <= 0) target_height = text_target_height();
   // With `expected` (what another field implies, e.g. the birth date in the number), a read that
   // disagrees is re-read with the other preprocessings; a read that agrees is taken at once. If
   // none agrees the most confident read stands, with its confidence lowered: a person decides.
   Attempt best;
   bool disagreed = false;
   for (Prep prep : {Prep::flat, Prep::binary, Prep::sharp}) {
-    cv::Mat img = prepare(flat, box, prep, text_h);
+    cv::Mat img = prepare(flat, box, prep, text_h, target_height);
     if (img.empty()) break;
     OcrText t = ocr_line(img, script, whitelist, single_char);
+    // A lone character (the last line of an address, a one-character value) may need the
+    // single-character mode.
+    if (t.text.empty() && !single_char && box.width < 2.5 * box.height) t = ocr_line(img, script, whitelist, true);
     auto v = validate(t);
     if (v) {
       if (!expected.empty()) {
@@ -136,10 +144,33 @@ Attempt read_digit_groups(const cv::Mat& bgr, const cv::Mat& flat, cv::Rect box,
   return {*v, t.confidence, true};
 }
 
+int text_target_height() {
+  static const int h = [] {
+    const char* e = std::getenv("SHIMING_OCR_TEXT_HEIGHT");
+    return e ? std::atoi(e) : 32;
+  }();
+  return h;
+}
+
+int name_target_height() {
+  static const int h = [] {
+    const char* e = std::getenv("SHIMING_OCR_NAME_HEIGHT");
+    return e ? std::atoi(e) : 30;
+  }();
+  return h;
+}
+
 cv::Rect value_box(const cv::Mat& ink, double x0, double y_center, double x1, double half_h) {
   cv::Rect roi = rect_mm(x0, y_center - half_h, x1 - x0, 2 * half_h);
   // Only rows near the centre belong to this field: trim to the band around the centre.
-  auto bands = find_bands(ink, roi, 2, px(0.8));
+  // Characters have horizontal gaps (男, 睿): merge bands closer than 0.8 mm into one line.
+  std::vector<Band> bands;
+  for (const auto& b : find_bands(ink, roi, 2, 1)) {
+    if (!bands.empty() && b.y0 - bands.back().y1 < px(0.8)) bands.back().y1 = b.y1;
+    else bands.push_back(b);
+  }
+  bands.erase(std::remove_if(bands.begin(), bands.end(), [](const Band& b) { return b.height() < px(0.8); }),
+              bands.end());
   const Band* pick = nullptr;
   double best = 1e9;
   for (const auto& b : bands) {
@@ -217,19 +248,28 @@ Fields read_front_fields(const cv::Mat& bgr, const LayoutFit& fit, const cv::Mat
       if (n < 2 || n > 15) return std::nullopt;
       return s;
     };
-    put(out, "name", read_with_retries(flat, box, box.height - 2 * px(0.6), Script::chinese, "", false, validate, 0.85),
+    put(out, "name",
+        read_with_retries(flat, box, box.height - 2 * px(0.6), Script::chinese, "", false, validate, 0.85, {},
+                          name_target_height()),
         false);
   }
   // 性别 and 民族 share a row.
   {
-    cv::Rect box = value_box(ink, vx, L::kSexRowY + dy, L::kEthnicityLabelX + dx - 1.5, 2.4);
+    cv::Rect box = value_box(ink, vx, L::kSexRowY + dy, L::kValueX + dx + 5.5, 2.2);  // one character
     auto validate = [](const OcrText& t) -> std::optional<std::string> {
       std::string s = keep_cjk(t.text);
       if (s == "男" || s == "女") return s;
       return std::nullopt;
     };
-    put(out, "sex", read_with_retries(flat, box, box.height - 2 * px(0.6), Script::chinese, "", false, validate, 0.8,
-                                      expected_sex));
+    Attempt a = read_with_retries(flat, box, box.height - 2 * px(0.6), Script::chinese, "", false, validate, 0.8,
+                                  expected_sex);
+    if (!a.valid || (!expected_sex.empty() && a.value != expected_sex)) {
+      // Last try restricted to the two possible characters.
+      Attempt w = read_with_retries(flat, box, box.height - 2 * px(0.6), Script::chinese, "男女", false, validate, 0.8,
+                                    expected_sex);
+      if (w.valid && (!a.valid || w.value == expected_sex)) a = w;
+    }
+    put(out, "sex", a);
   }
   {
     cv::Rect box = value_box(ink, L::kEthnicityValueX + dx - 1.0, L::kSexRowY + dy, right, 2.4);
