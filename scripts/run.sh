@@ -4,6 +4,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
 scripts/install-deps.sh
 [ -x scripts/fetch-face-model.sh ] && scripts/fetch-face-model.sh
 cmake --preset release

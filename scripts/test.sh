@@ -7,6 +7,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 jobs="${SHIMING_JOBS:-$(nproc)}"
+# ccache hits across clones in different folders (CI clones anew each run).
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
 
 scripts/install-deps.sh
 [ -x scripts/fetch-face-model.sh ] && scripts/fetch-face-model.sh
