@@ -9,10 +9,10 @@
 namespace shiming::mrz {
 namespace {
 
-cv::Mat binarise(const cv::Mat& gray, cv::Mat* ink) {
+cv::Mat binarise(const cv::Mat& gray, cv::Mat* ink, int kernel = 0) {
   // Flatten the lighting: divide by the background (a closing removes the dark glyphs).
   cv::Mat bg;
-  int k = std::max(15, gray.rows / 3) | 1;
+  int k = (kernel > 0 ? kernel : std::max(15, gray.rows / 3)) | 1;
   cv::morphologyEx(gray, bg, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, {k, k}));
   cv::Mat flat;
   cv::divide(gray, bg, flat, 255.0);
@@ -62,6 +62,49 @@ std::vector<cv::Rect> text_rows(const cv::Mat& bin) {
     out.emplace_back(0, a, bin.cols, b - a);
   }
   return out;
+}
+
+// Straightens one line: fits a straight line through its glyphs' centres, rotates the band so
+// that line is level and cuts a strip around it.
+void straighten(Band& band, const cv::Rect& r) {
+  const int h = r.height;
+  int y0 = std::max(0, r.y - h / 2), y1 = std::min(band.binary.rows, r.y + h + h / 2);
+  cv::Mat region = band.binary(cv::Rect(0, y0, band.binary.cols, y1 - y0));
+  cv::Mat labels, stats, centroids;
+  int n = cv::connectedComponentsWithStats(region, labels, stats, centroids, 8, CV_32S);
+  std::vector<cv::Point2d> pts;
+  for (int i = 1; i < n; ++i) {
+    int ch = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+    if (ch < 0.4 * h || ch > 1.5 * h) continue;
+    pts.emplace_back(centroids.at<double>(i, 0), centroids.at<double>(i, 1) + y0);
+  }
+  double a = r.y + h / 2.0, b = 0;
+  for (int iter = 0; iter < 2 && pts.size() >= 5; ++iter) {
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (const auto& p : pts) {
+      sx += p.x; sy += p.y; sxx += p.x * p.x; sxy += p.x * p.y;
+    }
+    double m = static_cast<double>(pts.size()), den = m * sxx - sx * sx;
+    if (std::abs(den) < 1e-9) break;
+    b = (m * sxy - sx * sy) / den;
+    a = (sy - b * sx) / m;
+    std::vector<cv::Point2d> keep;
+    for (const auto& p : pts)
+      if (std::abs(p.y - (a + b * p.x)) < 0.3 * h) keep.push_back(p);
+    pts.swap(keep);
+  }
+  const double cx = band.gray.cols / 2.0, cy = a + b * cx;
+  cv::Mat rot = cv::getRotationMatrix2D(cv::Point2f(static_cast<float>(cx), static_cast<float>(cy)),
+                                        std::atan(b) * 180 / CV_PI, 1.0);
+  const int strip = h * 3 / 2;
+  rot.at<double>(1, 2) -= cy - strip / 2.0;
+  cv::Mat g;
+  cv::warpAffine(band.gray, g, rot, cv::Size(band.gray.cols, strip), cv::INTER_CUBIC, cv::BORDER_REPLICATE);
+  cv::Mat ink;
+  cv::Mat bin = binarise(g, &ink, std::max(15, strip));
+  band.line_gray.push_back(g);
+  band.line_binary.push_back(bin);
+  band.line_ink.push_back(ink);
 }
 
 }  // namespace
@@ -120,7 +163,10 @@ std::optional<Band> find_band(const cv::Mat& gray) {
     band.binary = binarise(band.gray, &band.ink);
     band.lines = text_rows(band.binary);
     if (band.lines.size() > 3) band.lines.erase(band.lines.begin(), band.lines.end() - 3);
-    if (band.lines.size() >= 2) return band;
+    if (band.lines.size() >= 2) {
+      for (const auto& r : band.lines) straighten(band, r);
+      return band;
+    }
   }
   return std::nullopt;
 }

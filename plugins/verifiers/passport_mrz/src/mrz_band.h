@@ -13,6 +13,8 @@ struct Band {
   cv::Mat binary;                 // ink = 255
   cv::Mat ink;                    // lighting-flattened grey, ink bright (for matching)
   std::vector<cv::Rect> lines;    // text lines inside `gray`, top to bottom
+  // Per line, straightened on its own (perspective tilts the lines differently) and cropped:
+  std::vector<cv::Mat> line_gray, line_binary, line_ink;
 };
 
 // Returns the most zone-like band (wide, two or three dense lines of text near the bottom),

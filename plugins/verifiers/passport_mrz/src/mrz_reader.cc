@@ -49,7 +49,7 @@ sdk::Result<ReadResult> read_mrz(const std::vector<std::uint8_t>& image, const R
     ParseOptions po;
     po.reference_year = options.reference_year;
     int width = 0;
-    for (const auto& r : band->lines) width = std::max(width, estimate_width(band->binary(r)));
+    for (const auto& b : band->line_binary) width = std::max(width, estimate_width(b));
     if (width == 0) width = band->lines.size() == 3 ? 30 : 44;
     std::optional<ParsedMrz> best;
     std::vector<std::string> best_lines;
@@ -85,7 +85,7 @@ sdk::Result<ReadResult> read_mrz(const std::vector<std::uint8_t>& image, const R
         std::vector<double> m;
         std::string runners;
         const std::string classes = character_classes(width, static_cast<int>(i));
-        lines.push_back(template_line(band->binary(band->lines[i]), band->ink(band->lines[i]), width, classes,
+        lines.push_back(template_line(band->line_binary[i], band->line_ink[i], width, classes,
                                       &m, &runners));
         const std::string& read = lines.back();
         for (std::size_t c = 0; c < m.size() && c < classes.size(); ++c) {
@@ -106,12 +106,7 @@ sdk::Result<ReadResult> read_mrz(const std::vector<std::uint8_t>& image, const R
     }
     if (!done && options.use_tesseract) {
       std::vector<std::string> lines;
-      for (const auto& r : band->lines) {
-        int top = std::max(0, r.y - r.height / 3);
-        cv::Rect padded(0, top, band->gray.cols, std::min(band->gray.rows - top, r.height * 5 / 3));
-        cv::Mat flat = 255 - band->binary(padded);
-        lines.push_back(tesseract_line(flat));
-      }
+      for (const auto& b : band->line_binary) lines.push_back(tesseract_line(255 - b));
       auto before = best_lines;
       bool tesseract_valid = consider(lines, "tesseract");
       // Two engines agreeing on a valid zone confirm the doubtful characters.

@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
     if (!band || band->lines.size() != 2) continue;
     bool page_used = false;
     for (int l = 0; l < 2; ++l) {
-      auto cells = shiming::mrz::line_cells(band->binary(band->lines[l]), band->ink(band->lines[l]), 44);
+      auto cells = shiming::mrz::line_cells(band->line_binary[l], band->line_ink[l], 44);
       if (cells.size() != 44) continue;
       page_used = true;
       for (int c = 0; c < 44; ++c) {
