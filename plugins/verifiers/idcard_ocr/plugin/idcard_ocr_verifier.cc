@@ -53,7 +53,7 @@ sdk::ConfigSchema IdCardOcrVerifier::rules_schema() {
                                   "instead of rejecting it."));
   s.fields.push_back(number_field("max_blur", 0.08, 0.01, 5,
                                   "Largest estimated blur (Gaussian sigma) of the print, in mm on the card; sharp print measures ~0.03 (IMAGE_BLURRED)."));
-  s.fields.push_back(number_field("min_card_area_fraction", 0.08, 0.01, 1,
+  s.fields.push_back(number_field("min_card_area_fraction", 0.04, 0.01, 1,
                                   "Smallest share of the photo the card must cover (CARD_TOO_SMALL)."));
   s.fields.push_back(number_field("max_glare", 0.12, 0.001, 1,
                                   "Largest blown-out share of a text field (GLARE)."));
