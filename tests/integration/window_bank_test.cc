@@ -309,7 +309,9 @@ TEST_F(WindowBank, ClerkBooksChecksCapturesDecidesAndPrints) {
   EXPECT_EQ(api.call("PUT", "/api/v1/cases/" + id + "/documents/id-back", make_photo(".png"), other_clerk, "image/png").status, 404);
   EXPECT_EQ(api.json("POST", kWin + "/counter/cases/" + id + "/originals", {{"office_id", "wb-center"}, {"checked", {"id_card"}}}, other_clerk).status, 404);
 
-  // Missing originals: recorded, then refused at submission.
+  // Every scan present, originals not recorded or missing: refused at submission.
+  EXPECT_EQ(error_code(api.call("POST", "/api/v1/cases/" + id + "/submit", "{}", clerk)), "MISSING_DOCUMENT");
+  EXPECT_EQ(api.call("PUT", "/api/v1/cases/" + id + "/documents/diploma", make_photo(), clerk, "image/jpeg").status, 200);
   EXPECT_EQ(error_code(api.call("POST", "/api/v1/cases/" + id + "/submit", "{}", clerk)), "ORIGINALS_NOT_RECORDED");
   auto partial = api.json("POST", kWin + "/counter/cases/" + id + "/originals", {{"office_id", "wb-center"}, {"checked", {"id_card"}}}, clerk);
   ASSERT_EQ(partial.status, 200) << partial.body;
@@ -318,8 +320,6 @@ TEST_F(WindowBank, ClerkBooksChecksCapturesDecidesAndPrints) {
   EXPECT_EQ(refused.status, 422) << refused.body;
   EXPECT_EQ(error_code(refused), "MISSING_ORIGINALS");
   ASSERT_EQ(api.json("POST", kWin + "/counter/cases/" + id + "/originals", {{"office_id", "wb-center"}, {"checked", {"id_card", "diploma"}}}, clerk).status, 200);
-  EXPECT_EQ(error_code(api.call("POST", "/api/v1/cases/" + id + "/submit", "{}", clerk)), "MISSING_DOCUMENT");
-  EXPECT_EQ(api.call("PUT", "/api/v1/cases/" + id + "/documents/diploma", make_photo(), clerk, "image/jpeg").status, 200);
 
   // Face capture (the face verifiers are not loaded in this configuration: recorded as such).
   auto face = api.call("PUT", kWin + "/counter/cases/" + id + "/face", make_photo(".jpg", 640, 480), clerk, "image/jpeg");
@@ -406,12 +406,11 @@ TEST_F(WindowBank, BankSubmitsGetsCallbacksThatSurviveADownReceiverAndIsIsolated
   EXPECT_EQ(foreign_r.status, 403);
   EXPECT_EQ(error_code(foreign_r), "BANK_UNKNOWN");
   EXPECT_EQ(error_code(bank_call(api, bank_, "POST", kBank, body, -600)), "TIMESTAMP_STALE");
-  auto headers = bank_.sign("POST", kBank, body);
-  headers.emplace_back("Content-Type", "application/json");
   auto tampered = body;
   tampered[20] = tampered[20] == 'a' ? 'b' : 'a';
-  EXPECT_EQ(error_code(api.client.request("POST", kBank, tampered, headers)), "SIGNATURE_INVALID");
-  EXPECT_EQ(error_code(api.client.request("POST", kBank, body, headers)), "NONCE_REPLAYED");
+  auto tampered_headers = bank_.sign("POST", kBank, body);
+  tampered_headers.emplace_back("Content-Type", "application/json");
+  EXPECT_EQ(error_code(api.client.request("POST", kBank, tampered, tampered_headers)), "SIGNATURE_INVALID");
   EXPECT_EQ(error_code(bank_call(api, bank_, "POST", kBank, bank_body(id_number, "REF-X", "ZZ9").dump())), "BRANCH_UNKNOWN");
   {
     // An oversized body is refused from its Content-Length alone.
@@ -423,9 +422,15 @@ TEST_F(WindowBank, BankSubmitsGetsCallbacksThatSurviveADownReceiverAndIsIsolated
     EXPECT_EQ(error_code(big), "BODY_TOO_LARGE");
   }
 
-  // Accepted while the receiver is down: the webhook waits in the outbox.
-  auto r = bank_call(api, bank_, "POST", kBank, body);
+  // Accepted while the receiver is down: the webhook waits in the outbox. The same signed
+  // request again is a replay.
+  auto headers = bank_.sign("POST", kBank, body);
+  headers.emplace_back("Content-Type", "application/json");
+  auto r = api.client.request("POST", kBank, body, headers);
   ASSERT_EQ(r.status, 202) << r.body;
+  auto replay = api.client.request("POST", kBank, body, headers);
+  EXPECT_EQ(replay.status, 401);
+  EXPECT_EQ(error_code(replay), "NONCE_REPLAYED");
   std::string sub = r.json()["submission_id"], case_id = r.json()["case_id"];
   EXPECT_FALSE(r.json()["expected_completion"].get<std::string>().empty());
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // a few failed attempts
