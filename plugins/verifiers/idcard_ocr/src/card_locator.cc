@@ -147,9 +147,10 @@ struct Candidate {
   cv::Point2f center;
 };
 
-void collect(const cv::Mat& mask, double scale, cv::Size full, std::vector<Candidate>& out, bool& cut_off) {
+void collect(const cv::Mat& mask, double scale, cv::Size full, std::vector<Candidate>& out, bool& cut_off,
+             int mode = cv::RETR_EXTERNAL) {
   std::vector<std::vector<cv::Point>> contours;
-  cv::findContours(mask, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_NONE);
+  cv::findContours(mask, contours, mode, cv::CHAIN_APPROX_NONE);
   const double img_area = static_cast<double>(mask.cols) * mask.rows;
   for (const auto& c : contours) {
     double area = cv::contourArea(c);
@@ -286,6 +287,18 @@ LocateResult locate_card(const cv::Mat& bgr) {
       cv::imwrite(std::string(dir) + "/mask" + std::to_string(i) + ".png", masks[i]);
   std::vector<Candidate> cands;
   for (const auto& m : masks) collect(m, scale, bgr.size(), cands, result.cut_off_candidate);
+  // Regions enclosed by edges: the card's outline is a closed ring of edges even when other
+  // things touch it from outside, so the card's inside is a region of its own.
+  {
+    double med = cv::mean(gray)[0];
+    cv::Mat edges;
+    cv::Canny(gray, edges, std::max(8.0, 0.25 * med), std::max(20.0, 0.6 * med));
+    cv::dilate(edges, edges, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
+    cv::Mat inside = ~edges;
+    cv::morphologyEx(inside, inside, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
+    bool ignored = false;
+    collect(inside, scale, bgr.size(), cands, ignored, cv::RETR_LIST);
+  }
   if (cands.empty()) return result;
   auto rank = [](const Candidate& c) {
     return c.quad.score * std::sqrt(c.quad.area_fraction) * (c.quad.touches_border ? 0.6 : 1.0);
