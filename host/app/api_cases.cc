@@ -16,6 +16,8 @@ using V = nlohmann::json::value_t;
 // Loads the case and checks the caller may see it; 404 otherwise (no hint
 // that a case exists in another province).
 bool load_case(ApiContext& ctx, sdk::HttpRequest& req, storage::CaseRecord& out, sdk::HttpResponse& err) {
+  // A citizen's own case was read while checking the token: no second read.
+  if (req.actor.role == "citizen" && out.id == req.params["id"] && out.id == req.actor.id) return true;
   auto c = ctx.hub.case_repo.get(req.params["id"]);
   if (!c || !may_see_case(req.actor, *c)) {
     err = error_response({"CASE_NOT_FOUND", "No such case.", "没有找到该认证申请。", "id"});
@@ -70,8 +72,8 @@ void register_case_routes(http::Router& router, ApiContext& ctx, std::size_t upl
 
   router.add("GET", "/api/v1/cases/{id}", [&ctx](sdk::HttpRequest& req) {
     sdk::HttpResponse err;
-    if (!authorize(ctx, req, {"citizen", "reviewer", "clerk", "admin"}, err)) return err;
     storage::CaseRecord c;
+    if (!authorize(ctx, req, {"citizen", "reviewer", "clerk", "admin"}, err, &c)) return err;
     if (!load_case(ctx, req, c, err)) return err;
     return ok(case_json(ctx.hub, c, req.actor.role != "citizen"));
   });

@@ -51,8 +51,8 @@ sdk::HttpResponse error_response(const sdk::Error& e) {
 namespace api {
 
 bool authorize(ApiContext& ctx, sdk::HttpRequest& req, std::initializer_list<const char*> roles,
-               sdk::HttpResponse& response) {
-  auto actor = ctx.auth.resolve(req);
+               sdk::HttpResponse& response, storage::CaseRecord* citizen_case) {
+  auto actor = ctx.auth.resolve(req, citizen_case);
   if (!actor) {
     response = error_response(actor.error());
     return false;

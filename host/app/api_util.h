@@ -12,7 +12,7 @@ namespace shiming::api {
 // Resolves the caller; when `roles` is not empty the caller must have one of them.
 // On failure `response` holds the error to send.
 bool authorize(ApiContext& ctx, sdk::HttpRequest& req, std::initializer_list<const char*> roles,
-               sdk::HttpResponse& response);
+               sdk::HttpResponse& response, storage::CaseRecord* citizen_case = nullptr);
 
 inline sdk::HttpResponse ok(const nlohmann::json& j, int status = 200) {
   return sdk::HttpResponse::json(status, j);

@@ -20,7 +20,7 @@ sdk::Error invalid_token() {
 
 }  // namespace
 
-sdk::Result<sdk::Actor> Auth::resolve(const sdk::HttpRequest& request) {
+sdk::Result<sdk::Actor> Auth::resolve(const sdk::HttpRequest& request, storage::CaseRecord* citizen_case) {
   std::string_view h = request.header("Authorization");
   if (h.empty()) return sdk::Actor{"anonymous", "", "", "anonymous"};
   constexpr std::string_view kBearer = "Bearer ";
@@ -31,7 +31,9 @@ sdk::Result<sdk::Actor> Auth::resolve(const sdk::HttpRequest& request) {
   if (token.rfind("ct_", 0) == 0) {
     auto c = hub_.case_repo.by_token_hash(hash);
     if (!c) return invalid_token();
-    return sdk::Actor{"citizen", c->id, "", "citizen:" + c->id.substr(0, 8)};
+    sdk::Actor actor{"citizen", c->id, "", "citizen:" + c->id.substr(0, 8)};
+    if (citizen_case) *citizen_case = std::move(c.value());
+    return actor;
   }
   if (token.rfind("st_", 0) == 0) {
     auto s = hub_.sessions.get(hash);

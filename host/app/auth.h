@@ -5,6 +5,7 @@
 
 #include "shiming/sdk/http.h"
 #include "shiming/sdk/result.h"
+#include "storage/records.h"
 
 namespace shiming {
 
@@ -23,7 +24,10 @@ class Auth {
   explicit Auth(Hub& hub) : hub_(hub) {}
   // Reads `Authorization: Bearer <token>`. No header: anonymous. A header with
   // a token that is unknown, expired or malformed: error INVALID_TOKEN (401).
-  sdk::Result<sdk::Actor> resolve(const sdk::HttpRequest& request);
+  // For a citizen token, `citizen_case` (when given) receives the case record
+  // already read, so the handler need not read it again.
+  sdk::Result<sdk::Actor> resolve(const sdk::HttpRequest& request,
+                                  storage::CaseRecord* citizen_case = nullptr);
   // Errors: LOGIN_FAILED (401), LOGIN_LOCKED (429, retry_after set).
   sdk::Result<LoginResult> login(const std::string& username, const std::string& password,
                                  int* retry_after_seconds);

@@ -13,6 +13,15 @@
 #include "rules/rules_check_cli.h"
 #include "shiming/idnumber/ctl_id_check.h"
 #include "storage/database.h"
+#if defined(SHIMINGCTL_OCR_IDCARD)
+#include "shiming/idcard_ocr/ctl_ocr_idcard.h"
+#endif
+#if defined(SHIMINGCTL_MRZ)
+#include "shiming/mrz/ctl.h"
+#endif
+#if defined(SHIMINGCTL_RECEIPT)
+#include "receipt_verify_cli.h"
+#endif
 
 namespace {
 using namespace shiming;
@@ -25,7 +34,11 @@ int usage() {
                "  rules check FILE|DIR... [--plugins DIR] [--json]\n"
                "  id check NUMBER... [--json]\n"
                "  user add NAME --province P --role clerk|reviewer|admin   (password on stdin)\n"
-               "  audit verify [--json]\n";
+               "  audit verify [--json]\n"
+               "  ocr idcard --front F [--back B] [--json]\n"
+               "  ocr passport FILE [--json]\n"
+               "  mrz parse [--text]            (2 or 3 MRZ lines on standard input)\n"
+               "  receipt verify --public-key BASE64|@FILE TOKEN [--json]\n";
   return 2;
 }
 
@@ -131,6 +144,22 @@ int main(int argc, char** argv) {
     });
   }
   if (group == "user" && verb == "add") return user_add(config_file, rest);
+#if defined(SHIMINGCTL_OCR_IDCARD)
+  if (group == "ocr" && verb == "idcard") return idcard_ocr::run_ocr_idcard(rest, std::cout, std::cerr);
+#endif
+#if defined(SHIMINGCTL_MRZ)
+  if (group == "ocr" && verb == "passport") return mrz::run_ocr_passport(rest, std::cout, std::cerr);
+  if (group == "mrz" && verb == "parse") return mrz::run_mrz_parse(rest, std::cin, std::cout, std::cerr);
+#endif
+#if defined(SHIMINGCTL_RECEIPT)
+  if (group == "receipt" && verb == "verify") return window::run_receipt_verify(rest, std::cout, std::cerr);
+#endif
+  if ((group == "ocr" && (verb == "idcard" || verb == "passport")) || (group == "mrz" && verb == "parse") ||
+      (group == "receipt" && verb == "verify")) {
+    std::cerr << "shimingctl: '" << group << " " << verb << "' is not built into this shimingctl "
+              << "(its plugin folder was left out of the build)\n";
+    return 2;
+  }
   if (group == "audit" && verb == "verify") return audit_verify(config_file, rest);
   return usage();
 }
