@@ -276,19 +276,7 @@ sdk::Status CaseService::transition_record(storage::CaseRecord& c, const std::st
   auto now = hub_.clock().now();
   if (auto s = hub_.case_repo.update_status(c.id, c.status, to, now); !s) return s;
   if (is_final_status(to)) (void)hub_.case_repo.set_decided_at(c.id, now);
-  storage::AuditEntry a;
-  a.created_at = now;
-  a.actor_role = actor.role;
-  a.actor_id = actor.id;
-  a.province = c.province;
-  a.case_id = c.id;
-  a.action = "status_changed";
-  a.from_status = c.status;
-  a.to_status = to;
-  a.reason = reason;
-  auto appended = hub_.audit.append(a);
-  if (!appended)
-    log_event(spdlog::level::err, "audit append failed", {{"case", c.id}, {"error", appended.error().message}});
+  append_audit(c, actor, "status_changed", to, reason);
   log_event(spdlog::level::info, "case status changed",
             {{"case", c.id}, {"from", c.status}, {"to", to}, {"actor", actor.role}});
   c.status = to;
@@ -297,6 +285,12 @@ sdk::Status CaseService::transition_record(storage::CaseRecord& c, const std::st
 
 void CaseService::audit_event(const storage::CaseRecord& c, const sdk::Actor& actor,
                               const std::string& action, const std::string& reason) {
+  append_audit(c, actor, action, c.status, reason);
+}
+
+void CaseService::append_audit(const storage::CaseRecord& c, const sdk::Actor& actor,
+                               const std::string& action, const std::string& to,
+                               const std::string& reason) {
   storage::AuditEntry a;
   a.created_at = hub_.clock().now();
   a.actor_role = actor.role;
@@ -305,7 +299,7 @@ void CaseService::audit_event(const storage::CaseRecord& c, const sdk::Actor& ac
   a.case_id = c.id;
   a.action = action;
   a.from_status = c.status;
-  a.to_status = c.status;
+  a.to_status = to;
   a.reason = reason;
   auto appended = hub_.audit.append(a);
   if (!appended)

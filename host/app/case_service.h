@@ -57,6 +57,9 @@ class CaseService : public sdk::Cases {
  private:
   sdk::Status transition_record(storage::CaseRecord& c, const std::string& to, const sdk::Actor& actor,
                                 const std::string& reason);
+  // One hash-chained audit record; a failure to append is logged, never silent.
+  void append_audit(const storage::CaseRecord& c, const sdk::Actor& actor, const std::string& action,
+                    const std::string& to, const std::string& reason);
   Hub& hub_;
   EvidenceAdapter evidence_;
   std::mutex open_mu_;  // one open at a time per process: duplicate checks are not racy here
