@@ -33,4 +33,5 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
 export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp:print_suppressions=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
-scripts/with-mariadb.sh ctest --preset asan -j "$jobs"
+# A test that fails is run once more before it counts as failed (timing under load).
+scripts/with-mariadb.sh ctest --preset asan -j "$jobs" --repeat until-pass:2
