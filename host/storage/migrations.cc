@@ -27,7 +27,8 @@ std::string expand(const std::string& statement, Dialect dialect) {
 
 const std::vector<Migration>& all_migrations() {
   static const std::vector<Migration> kAll = [] {
-    std::vector<Migration> v{migration_0001_initial(), migration_0002_job_claim_indexes()};
+    std::vector<Migration> v{migration_0001_initial(), migration_0002_job_claim_indexes(),
+                            migration_0003_notification_outbox()};
     std::sort(v.begin(), v.end(), [](const Migration& a, const Migration& b) { return a.version < b.version; });
     return v;
   }();

@@ -29,5 +29,6 @@ const std::vector<Migration>& all_migrations();
 
 Migration migration_0001_initial();
 Migration migration_0002_job_claim_indexes();
+Migration migration_0003_notification_outbox();
 
 }  // namespace shiming::storage
