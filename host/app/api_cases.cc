@@ -1,6 +1,7 @@
 // Citizen routes: open a case, upload documents, submit, see the status.
 #include "app/api_util.h"
 #include "app/case_service.h"
+#include "app/notifications.h"
 #include "app/worker_pool.h"
 #include "common/dates.h"
 #include "common/random.h"
@@ -51,7 +52,8 @@ void register_case_routes(http::Router& router, ApiContext& ctx, std::size_t upl
                                       {"sex", V::string, true, 1},
                                       {"phone", V::string, true, 20},
                                       {"exam_session", V::string, true, 32},
-                                      {"channel", V::string, false, 32}});
+                                      {"channel", V::string, false, 32},
+                                      {"email", V::string, false, 254}});
     if (!body) return error_response(body.error());
     sdk::OpenCaseRequest r;
     r.province = req.params["province"];
@@ -61,6 +63,12 @@ void register_case_routes(http::Router& router, ApiContext& ctx, std::size_t upl
     r.identity.id_number = (*body)["id_number"];
     r.identity.sex = (*body)["sex"];
     r.identity.phone = (*body)["phone"];
+    if (auto email = body->value("email", ""); !email.empty()) {
+      if (!plausible_email(email))
+        return error_response(sdk::Error{"INVALID_EMAIL", "The e-mail address is not valid.",
+                                         "电子邮箱地址无效。", "email"});
+      r.identity.extra["email"] = email;  // encrypted with the identity; used for notifications
+    }
     // Anyone may open an online case: the citizen becomes its holder.
     sdk::Actor actor = req.actor.role == "anonymous" ? sdk::Actor{"citizen", "", "", "citizen"} : req.actor;
     auto opened = ctx.hub.case_service().open(r, actor);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "app/hub.h"
+#include "app/notifications.h"
 #include "common/dates.h"
 #include "common/random.h"
 #include "core/case_state.h"
@@ -277,6 +278,7 @@ sdk::Status CaseService::transition_record(storage::CaseRecord& c, const std::st
   if (auto s = hub_.case_repo.update_status(c.id, c.status, to, now); !s) return s;
   if (is_final_status(to)) (void)hub_.case_repo.set_decided_at(c.id, now);
   append_audit(c, actor, "status_changed", to, reason);
+  hub_.notifications().on_status_change(c, to, now);
   log_event(spdlog::level::info, "case status changed",
             {{"case", c.id}, {"from", c.status}, {"to", to}, {"actor", actor.role}});
   c.status = to;

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "app/case_service.h"
+#include "app/notifications.h"
 
 namespace shiming {
 namespace {
@@ -21,6 +22,7 @@ class PluginHostView : public sdk::Host {
   }
   std::vector<std::string> provinces() override { return hub_.provinces(); }
   sdk::Verifier* verifier(const std::string& name) override { return hub_.verifier(name); }
+  std::string data_dir() override { return hub_.data_dir(); }
 
  private:
   Hub& hub_;
@@ -65,11 +67,14 @@ Hub::Hub(rules::HostConfig config, http::Metrics& metrics, std::unique_ptr<crypt
       clock_(std::make_unique<SystemClock>()) {
   records_ = std::make_unique<storage::RecordRepo>(*db_, *keys_);
   case_service_ = std::make_unique<CaseService>(*this);
+  notifications_ = std::make_unique<NotificationCenter>(*this);
+  notifications_->configure(config_.effective.value("notifications", nlohmann::json::object()));
 }
 
 Hub::~Hub() {
   // Plugin objects go first (their deleters unload the libraries), then the
-  // services they might have used.
+  // services they might have used. The notification sender stops first.
+  notifications_->clear_notifiers();
   verifiers_.clear();
   channels_.clear();
   while (!plugins_.empty()) plugins_.pop_back();
@@ -148,6 +153,8 @@ sdk::Status Hub::load_plugins() {
     loaded.library = std::move(lib);
     if (auto* v = loaded.object->as_verifier()) verifiers_[loaded.library.name] = v;
     if (auto* c = loaded.object->as_channel()) channels_[loaded.library.name] = c;
+    if (auto* n = plugin_notifier(loaded.library, loaded.object.get()))
+      notifications_->add_notifier(loaded.library.name, n);
     log_event(spdlog::level::info, "plugin loaded",
               {{"plugin", loaded.library.name}, {"kind", loaded.library.kind},
                {"version", loaded.library.version}, {"file", loaded.library.file}});
@@ -167,6 +174,10 @@ std::optional<nlohmann::json> Hub::channel_settings(const std::string& province,
   const auto* c = p->enabled_channel(channel);
   if (!c) return std::nullopt;
   return c->settings;
+}
+
+std::string Hub::data_dir() {
+  return std::filesystem::path(config_.evidence_dir).parent_path().string();
 }
 
 std::vector<std::string> Hub::provinces() { return rules_->current()->codes(); }

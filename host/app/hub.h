@@ -28,6 +28,7 @@
 namespace shiming {
 
 class CaseService;
+class NotificationCenter;
 
 struct LoadedPlugin {
   PluginLibrary library;
@@ -59,10 +60,13 @@ class Hub : public sdk::Host {
                                                  const std::string& channel) override;
   std::vector<std::string> provinces() override;
   sdk::Verifier* verifier(const std::string& name) override;
+  // The parent of the evidence directory (--data-dir DIR gives DIR).
+  std::string data_dir() override;
 
   sdk::Channel* channel(const std::string& name);
   const std::vector<LoadedPlugin>& plugins() const { return plugins_; }
   CaseService& case_service() { return *case_service_; }
+  NotificationCenter& notifications() { return *notifications_; }
 
   const rules::HostConfig& config() const { return config_; }
   rules::RulesRegistry& rules() { return *rules_; }
@@ -96,6 +100,7 @@ class Hub : public sdk::Host {
   PluginLogger logger_{"host"};
   std::unique_ptr<storage::RecordRepo> records_;
   std::unique_ptr<CaseService> case_service_;
+  std::unique_ptr<NotificationCenter> notifications_;
   std::unique_ptr<rules::RulesRegistry> rules_;
   std::map<std::string, rules::PluginInfo> plugin_infos_;
   std::vector<LoadedPlugin> plugins_;

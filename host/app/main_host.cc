@@ -8,6 +8,7 @@
 #include "app/api.h"
 #include "app/auth.h"
 #include "app/hub.h"
+#include "app/notifications.h"
 #include "app/worker_pool.h"
 #include "common/log.h"
 #include "http/server.h"
@@ -138,11 +139,13 @@ int main(int argc, char** argv) {
               {{"ok", r.ok}, {"generation", r.generation}, {"diagnostics", r.to_json()["diagnostics"]}});
   });
   workers.start();
+  h.notifications().start();  // the outbox sender (only when a notifier plugin is loaded)
   log_event(spdlog::level::info, "listening",
             {{"address", opts.address}, {"port", server.port()}, {"tls", config->tls.enabled()},
              {"database", h.db().display_url()}, {"plugins", h.plugins().size()},
              {"provinces", h.provinces().size()}});
   server.run();
+  h.notifications().stop();
   log_event(spdlog::level::info, "stopping workers");
   workers.stop();
   log_event(spdlog::level::info, "stopped");

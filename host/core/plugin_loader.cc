@@ -15,6 +15,12 @@ sdk::Error load_error(const std::string& file, const std::string& what) {
 
 }  // namespace
 
+sdk::Notifier* plugin_notifier(const PluginLibrary& lib, sdk::PluginObject* object) {
+  if (lib.kind != "notifier" || !lib.library || !lib.library->has("shiming_plugin_notifier")) return nullptr;
+  using NotifierFn = sdk::Notifier*(sdk::PluginObject*) noexcept;
+  return lib.library->get_alias<NotifierFn>("shiming_plugin_notifier")(object);
+}
+
 std::string plugin_file(const std::string& dir, const std::string& name) {
   return (std::filesystem::path(dir) / ("lib" + name + ".so")).string();
 }
@@ -66,7 +72,10 @@ sdk::Result<PluginLibrary> open_plugin(const std::string& file) {
   out.description = abi->description ? abi->description : "";
   out.sdk_major = abi->sdk_major;
   out.sdk_minor = abi->sdk_minor;
-  if (out.kind != "verifier" && out.kind != "channel") {
+  if (out.kind == "notifier" && (abi->sdk_minor < 2 || !lib->has("shiming_plugin_notifier"))) {
+    return load_error(file, "a notifier plugin needs SDK 1.2 or later");
+  }
+  if (out.kind != "verifier" && out.kind != "channel" && out.kind != "notifier") {
     return load_error(file, "unknown plugin kind '" + out.kind + "'");
   }
   using SchemasFn = sdk::Result<sdk::PluginSchemas>() noexcept;
@@ -92,7 +101,8 @@ sdk::Result<std::shared_ptr<sdk::PluginObject>> create_plugin(const PluginLibrar
   std::unique_ptr<sdk::PluginObject> raw = std::move(created.value());
   if (!raw) return load_error(lib.file, "factory returned no object");
   bool kind_ok = (lib.kind == "verifier" && raw->as_verifier() != nullptr) ||
-                 (lib.kind == "channel" && raw->as_channel() != nullptr);
+                 (lib.kind == "channel" && raw->as_channel() != nullptr) ||
+                 (lib.kind == "notifier" && plugin_notifier(lib, raw.get()) != nullptr);
   if (!kind_ok) return load_error(lib.file, "object does not implement its declared kind");
   auto keep = lib.library;
   return std::shared_ptr<sdk::PluginObject>(raw.release(), [keep](sdk::PluginObject* p) {

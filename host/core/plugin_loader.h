@@ -18,7 +18,7 @@ struct PluginLibrary {
   std::string file;
   std::string name;
   std::string version;
-  std::string kind;  // "verifier" | "channel"
+  std::string kind;  // "verifier" | "channel" | "notifier"
   std::string description;
   unsigned sdk_major = 0;
   unsigned sdk_minor = 0;
@@ -35,6 +35,10 @@ sdk::Result<PluginLibrary> open_plugin(const std::string& file);
 sdk::Result<std::shared_ptr<sdk::PluginObject>> create_plugin(const PluginLibrary& lib,
                                                               const nlohmann::json& config,
                                                               sdk::Host& host);
+
+// The Notifier inside an object of a "notifier" plugin (through the library's
+// shiming_plugin_notifier export), else nullptr.
+sdk::Notifier* plugin_notifier(const PluginLibrary& lib, sdk::PluginObject* object);
 
 // The conventional file name of a plugin in a plugin directory: lib<name>.so.
 std::string plugin_file(const std::string& dir, const std::string& name);

@@ -87,6 +87,22 @@ ConfigSchema build_host_schema() {
        .doc = "How often images past the province's retention are deleted."},
   };
   s.fields.push_back(audit);
+  ConfigField notifications{.name = "notifications", .type = FieldType::object,
+                            .doc = "The outbox sender (notifier plugins are listed under plugins)."};
+  notifications.fields = {
+      {.name = "poll_ms", .type = FieldType::integer, .default_value = 1000, .min = 10, .max = 60000,
+       .doc = "How often the sender looks for due notifications."},
+      {.name = "retry_base_seconds", .type = FieldType::integer, .default_value = 30, .min = 1,
+       .max = 86400, .doc = "First retry delay; doubled each attempt."},
+      {.name = "retry_max_seconds", .type = FieldType::integer, .default_value = 3600, .min = 1,
+       .max = 604800},
+      {.name = "max_attempts", .type = FieldType::integer, .default_value = 20, .min = 1, .max = 1000},
+      {.name = "lease_seconds", .type = FieldType::integer, .default_value = 120, .min = 5,
+       .max = 86400, .doc = "A notification taken by a sender that dies is sent again after this."},
+      {.name = "warning_sweep_seconds", .type = FieldType::integer, .default_value = 60, .min = 1,
+       .max = 86400, .doc = "How often open cases are checked for a due deadline warning."},
+  };
+  s.fields.push_back(notifications);
   return s;
 }
 

@@ -109,6 +109,9 @@ ProvinceRules build_province(const json& doc, const std::string& file) {
   std::stable_sort(p.sessions.begin(), p.sessions.end(), [](const auto& a, const auto& b) {
     return a.registration_open < b.registration_open;
   });
+  for (const auto& d : member(doc, "deadline_warning_days"))
+    if (d.is_number_integer()) p.deadline_warning_days.push_back(d.get<int>());
+  std::sort(p.deadline_warning_days.rbegin(), p.deadline_warning_days.rend());
 
   for (const auto& [code, a] : member(doc, "advice").items()) {
     p.advice[code] = AdviceText{str(a, "message"), str(a, "message_zh"), str(a, "advice"),

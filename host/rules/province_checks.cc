@@ -60,6 +60,7 @@ class Checker {
     channels();
     calendar();
     sessions();
+    warning_days();
     advice();
     help();
     peaks();
@@ -251,6 +252,24 @@ class Checker {
     if (strict ? !(*a < *b) : *b < *a) {
       error(where_or(child(session, later), session->where), path + "." + later,
             std::string(later) + " must be " + (strict ? "after " : "at or after ") + earlier);
+    }
+  }
+
+  // deadline_warning_days: whole days before a session's verification deadline
+  // at which candidates not yet verified are reminded (each day once).
+  void warning_days() {
+    const SourceNode* list = child(&root_, "deadline_warning_days");
+    if (!list || list->kind != Kind::sequence || !doc_.contains("deadline_warning_days")) return;
+    std::set<long long> seen;
+    for (std::size_t i = 0; i < list->items.size(); ++i) {
+      const SourceNode* node = list->items[i].get();
+      std::string path = "deadline_warning_days[" + std::to_string(i) + "]";
+      const nlohmann::json& v = doc_["deadline_warning_days"][i];
+      if (!v.is_number_integer() || v.get<long long>() < 1 || v.get<long long>() > 90) {
+        error(node->where, path, "a warning day must be a whole number of days from 1 to 90");
+      } else if (!seen.insert(v.get<long long>()).second) {
+        error(node->where, path, "warning day " + std::to_string(v.get<long long>()) + " is listed twice");
+      }
     }
   }
 

@@ -93,6 +93,7 @@ struct ProvinceRules {
   std::map<std::string, ChannelRules> channels;  // every channel named in the rules
   Calendar calendar;
   std::vector<ExamSession> sessions;              // ordered by registration_open
+  std::vector<int> deadline_warning_days;          // descending, e.g. {7, 3, 1}
   std::map<std::string, AdviceText> advice;       // reason code -> override
   HelpInfo help;
   std::vector<PeakWindow> peaks;                  // derived + extra, ordered by start

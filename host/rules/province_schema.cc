@@ -82,6 +82,10 @@ ConfigSchema build_province_schema() {
        .min = 1, .max = 365},
   };
   s.fields.push_back(sessions);
+  s.fields.push_back({.name = "deadline_warning_days", .type = FieldType::list,
+                      .default_value = nlohmann::json::array({7, 3, 1}),
+                      .doc = "Days before each session's verification_deadline at which candidates "
+                             "not yet verified get a reminder (whole days, 1..90)."});
 
   ConfigField advice{.name = "advice", .type = FieldType::map,
                      .doc = "Reason code -> texts replacing the verifier's (empty: keep)."};

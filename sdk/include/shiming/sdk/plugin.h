@@ -9,6 +9,9 @@
 //     ...
 //   };
 //   SHIMING_PLUGIN("verifier", "my_verifier", "1.0.0", "What it checks", MyVerifier)
+//
+// Kinds: "verifier", "channel", "notifier" (SDK 1.2, see notifier.h). Since 1.2 the
+// macro also exports shiming_plugin_notifier; a 1.1 plugin without it still loads.
 #include <cstdint>
 #include <exception>
 #include <memory>
@@ -19,6 +22,7 @@
 
 #include "shiming/sdk/channel.h"
 #include "shiming/sdk/config_schema.h"
+#include "shiming/sdk/notifier.h"
 #include "shiming/sdk/pii.h"
 #include "shiming/sdk/plugin_object.h"
 #include "shiming/sdk/result.h"
@@ -33,7 +37,7 @@ extern "C" struct ShimingPluginAbi {
   std::uint32_t sdk_minor;
   const char* name;
   const char* version;
-  const char* kind;  // "verifier" | "channel"
+  const char* kind;  // "verifier" | "channel" | "notifier" (SDK 1.2)
   const char* description;
 };
 
@@ -78,7 +82,11 @@ using PluginCreateResult = Result<std::unique_ptr<PluginObject>>;
                                    "插件初始化失败", ""};                                       \
     }                                                                                          \
   }                                                                                            \
+  ::shiming::sdk::Notifier* notifier(::shiming::sdk::PluginObject* object) noexcept {          \
+    return ::shiming::sdk::detail::notifier_of<CLASS>(object);                                 \
+  }                                                                                            \
   }                                                                                            \
   BOOST_DLL_ALIAS(shiming_plugin_exports::abi, shiming_plugin_abi)                              \
   BOOST_DLL_ALIAS(shiming_plugin_exports::schemas, shiming_plugin_schemas)                      \
-  BOOST_DLL_ALIAS(shiming_plugin_exports::create, shiming_plugin_create)
+  BOOST_DLL_ALIAS(shiming_plugin_exports::create, shiming_plugin_create)                        \
+  BOOST_DLL_ALIAS(shiming_plugin_exports::notifier, shiming_plugin_notifier)

@@ -129,6 +129,9 @@ class Host {
   virtual std::vector<std::string> provinces() = 0;
   // Another loaded verifier (for immediate feedback on upload), or nullptr.
   virtual Verifier* verifier(const std::string& name) = 0;
+  // SDK 1.2: the host's data directory (keys, evidence and logs live under it),
+  // absolute; a plugin resolves its relative file paths against it.
+  virtual std::string data_dir() { return {}; }
 };
 
 }  // namespace shiming::sdk

@@ -4,7 +4,8 @@
 // Minor versions only add (new virtuals go at the end, new struct fields are
 // guarded by struct_size).
 #define SHIMING_SDK_VERSION_MAJOR 1
-#define SHIMING_SDK_VERSION_MINOR 1
+// 1.1: CaseView.due_at. 1.2: the Notifier kind (notifier.h), Host::data_dir().
+#define SHIMING_SDK_VERSION_MINOR 2
 
 namespace shiming::sdk {
 inline constexpr unsigned kSdkMajor = SHIMING_SDK_VERSION_MAJOR;

@@ -154,11 +154,14 @@ class FakeHost : public Host {
     return it == verifiers.end() ? nullptr : it->second;
   }
 
+  std::string data_dir() override { return data_directory; }
+
   FakeClock& fake_clock() { return clock_; }
   CapturingLogger& captured() { return logger_; }
   FakeCases& fake_cases() { return cases_; }
   std::map<std::pair<std::string, std::string>, nlohmann::json> settings;
   std::map<std::string, Verifier*> verifiers;
+  std::string data_directory;  // what data_dir() answers (SDK 1.2)
 
  private:
   FakeClock clock_;
