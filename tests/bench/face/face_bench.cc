@@ -1,16 +1,24 @@
 // Face benchmark: per-frame liveness analysis at 640x480 (one thread), checking
 // a 3 s clip at 15 fps, descriptor time per face, memory with all models
 // loaded, and false match / false non-match rates on the pair set.
-// Usage: face_bench [--threshold 0.5] [--runs 5]
+// Presentation attacks: the printed-photo cue (PRINTED_PHOTO) on live clips (still camera and
+// hand-held with head sway) and on printed photos moved to mimic the challenge, per face source:
+// false-reject rate of the cue on live clips, detection rate on attacks.
+// Usage: face_bench [--threshold 0.5] [--runs 5] [--pad-sources 8] [--pad-only 1] [--pad-verbose 1]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <map>
+
+#include <opencv2/imgcodecs.hpp>
 #include <string>
 #include <ctime>
+#include <random>
 
+#include "clip_analysis.h"
 #include "clip_synth.h"
 #include "face_pairs.h"
 #include "face_test_data.h"
@@ -52,14 +60,90 @@ long rss_kb() {
   return -1;
 }
 
+
+// Printed-photo cue on live and attack clips made from `sources` faces.
+void presentation_attacks(const FaceAnalyzer& analyzer, const std::vector<testkit::FaceSource>& sources, bool verbose) {
+  const std::vector<std::string> all = {"blink", "turn_left", "turn_right", "nod", "open_mouth"};
+  liveness::LivenessParams params;
+  struct Tally { int clips = 0, flagged = 0, any_failure = 0; std::vector<double> parallax, tilt_frames, ratio; };
+  std::map<std::string, Tally> tally;
+  auto run = [&](const std::string& kind, const testkit::SynthClip& clip, const std::vector<std::string>& challenge) {
+    liveness::FrameAnalyzer fa(analyzer);
+    std::vector<liveness::FrameSignals> signals;
+    for (std::size_t i = 0; i < clip.frames.size(); ++i) {
+      // Through JPEG as an upload would be.
+      cv::Mat f = cv::imdecode(testkit::encode_jpeg(clip.frames[i], 85), cv::IMREAD_COLOR);
+      signals.push_back(fa.analyze(f, i / clip.fps));
+    }
+    auto a = liveness::analyse_signals(signals, challenge, params);
+    if (verbose)
+      std::fprintf(stderr, "%-40s faces %d/%d missing %-10s nonrigid %.3f moire %.2f blink %d | flow tilt frames %2d/%2d "
+                   "parallax %.4f | landmark tilt frames %2d nose parallax %.3f -> %s\n",
+                   kind.c_str(), a.face_frames, a.frames, a.missing ? a.missing->c_str() : "-", a.nonrigid_motion,
+                   a.moire_median, a.blinked, a.flow_tilt_frames, a.flow_frames, a.flow_parallax, a.planar.tilt_frames,
+                   a.planar.parallax_median, a.planar_photo ? "PRINTED_PHOTO" : "-");
+    auto& t = tally[kind];
+    ++t.clips;
+    t.flagged += a.planar_photo;
+    // Would the verifier let it pass? (action missing, still photo or a spoof cue)
+    bool blinked = a.blinked;
+    bool failure = a.missing.has_value() || a.face_frames == 0 || (a.nonrigid_motion < params.static_motion && !blinked) ||
+                   a.moire_median > params.moire_ratio || a.planar_photo;
+    t.any_failure += failure;
+    t.parallax.push_back(a.flow_parallax);
+    t.tilt_frames.push_back(a.flow_tilt_frames);
+    t.ratio.push_back(a.planar.parallax_median);
+  };
+  std::mt19937 rng(4242);
+  for (std::size_t s = 0; s < sources.size(); ++s) {
+    for (int rep = 0; rep < 2; ++rep) {
+      std::vector<std::string> challenge = all;
+      std::shuffle(challenge.begin(), challenge.end(), rng);
+      challenge.resize(3);
+      // An attacker picks a challenge of turns and a nod when he can: make every other one such.
+      std::vector<std::string> tilt_only = {"turn_left", "nod", "turn_right"};
+      std::shuffle(tilt_only.begin(), tilt_only.end(), rng);
+      std::uint32_t seed = std::uint32_t(1000 + s * 10 + rep);
+      run("live, still camera", testkit::action_clip(sources[s], challenge, 15, seed), challenge);
+      run("live, hand-held", testkit::handheld_action_clip(sources[s], challenge, 15, seed), challenge);
+      run("live, hand-held, turns+nod", testkit::handheld_action_clip(sources[s], tilt_only, 15, seed), tilt_only);
+      run("printed photo", testkit::printed_photo_clip(sources[s], challenge, 15, seed), challenge);
+      run("printed photo, turns+nod", testkit::printed_photo_clip(sources[s], tilt_only, 15, seed), tilt_only);
+      testkit::PrintOptions plain;
+      plain.halftone = false;
+      plain.glare = false;
+      plain.tilt_degrees = 20;
+      run("printed photo, plain, 20 deg, turns+nod", testkit::printed_photo_clip(sources[s], tilt_only, 15, seed, plain),
+          tilt_only);
+    }
+  }
+  std::printf("presentation attacks: %zu face sources x 2 challenges, clips through JPEG 85 (defaults planar_flow_tilt %.3f, "
+              "planar_parallax %.3f, planar_min_frames %d)\n", sources.size(), params.planar_flow_tilt,
+              params.planar_parallax, params.planar_min_frames);
+  for (const auto& [kind, t] : tally) {
+    bool live = kind.rfind("live", 0) == 0;
+    std::printf("  %-40s %3d clips: PRINTED_PHOTO %3d (%5.1f%% %s), not passed by the verifier %3d (%5.1f%%); "
+                "texture-flow homography residual p10 %.4f p50 %.4f p90 %.4f, tilt frames p50 %.0f; landmark nose "
+                "parallax p10 %.3f p50 %.3f p90 %.3f\n",
+                kind.c_str(), t.clips, t.flagged, 100.0 * t.flagged / std::max(1, t.clips),
+                live ? "false reject" : "detected", t.any_failure, 100.0 * t.any_failure / std::max(1, t.clips),
+                pct(t.parallax, 0.1), pct(t.parallax, 0.5), pct(t.parallax, 0.9), pct(t.tilt_frames, 0.5),
+                pct(t.ratio, 0.1), pct(t.ratio, 0.5), pct(t.ratio, 0.9));
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   double threshold = 0.5;  // face_match's default auto-pass threshold
-  int runs = 5;
+  int runs = 5, pad_sources = 8;
+  bool pad_only = false, pad_verbose = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--threshold")) threshold = std::stod(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--runs")) runs = std::stoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--pad-sources")) pad_sources = std::stoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--pad-only")) pad_only = std::stoi(argv[i + 1]) != 0;
+    else if (!std::strcmp(argv[i], "--pad-verbose")) pad_verbose = std::stoi(argv[i + 1]) != 0;
   }
   if (testkit::face_api_model_dir().empty()) {
     std::cerr << "face-api weights missing: run scripts/fetch-face-model.sh\n";
@@ -83,6 +167,18 @@ int main(int argc, char** argv) {
   auto still_analyzer = FaceAnalyzer::load(kDefaultLandmarkModel);
   auto originals = testkit::identity_originals(**still_analyzer);
   auto src = testkit::make_face_source(**still_analyzer, originals.at(0).image);
+  if (pad_sources > 0) {
+    std::vector<testkit::FaceSource> sources;
+    for (const auto& o : originals) {
+      if (int(sources.size()) >= pad_sources) break;
+      try {
+        sources.push_back(testkit::make_face_source(**still_analyzer, o.image));
+      } catch (const std::exception&) {
+      }
+    }
+    presentation_attacks(**analyzer, sources, pad_verbose);
+  }
+  if (pad_only) return 0;
 
   // Per-frame analysis at 640x480, as the verifier runs it (tracking), and with a
   // full-frame scan on every frame.

@@ -83,6 +83,9 @@ LivenessParams LivenessParams::from_json(const nlohmann::json& j) {
   num("static_motion", p.static_motion);
   num("moire_ratio", p.moire_ratio);
   num("same_face_distance", p.same_face_distance);
+  num("planar_parallax", p.planar_parallax);
+  num("planar_flow_tilt", p.planar_flow_tilt);
+  if (j.contains("planar_min_frames")) p.planar_min_frames = j["planar_min_frames"].get<int>();
   return p;
 }
 
@@ -117,6 +120,24 @@ ClipAnalysis analyse_signals(const std::vector<FrameSignals>& frames, const std:
                    {"yaw", round3(yaw0)}, {"pitch", round3(pitch0)}};
   out.moire_median = percentile(moire, 0.5);
   out.nonrigid_motion = nonrigid_motion(frames);
+  {
+    std::vector<const face::FaceLandmarks*> faces;
+    for (const auto& f : frames)
+      if (f.face) faces.push_back(&f.landmarks);
+    out.planar = planar_motion(faces, 0.03);
+    std::vector<double> par, ratio;
+    for (const auto& f : frames) {
+      if (f.flow_points < 12) continue;
+      ++out.flow_frames;
+      out.flow_tilt_max = std::max(out.flow_tilt_max, f.flow_tilt);
+      if (f.flow_tilt <= p.planar_flow_tilt) continue;
+      ++out.flow_tilt_frames;
+      par.push_back(f.flow_parallax);
+      ratio.push_back(f.flow_parallax / f.flow_tilt);
+    }
+    out.flow_parallax = percentile(par, 0.5);
+    out.flow_ratio = percentile(ratio, 0.5);
+  }
 
   auto add = [&](std::vector<DetectedAction> r) { out.events.insert(out.events.end(), r.begin(), r.end()); };
   add(runs(frames, "blink", [&](const FrameSignals& f) {
@@ -138,6 +159,8 @@ ClipAnalysis analyse_signals(const std::vector<FrameSignals>& frames, const std:
     double d = f.mouth - mouth0;
     return d > p.mouth_open_delta ? d : 0.0;
   }));
+  out.blinked = std::any_of(out.events.begin(), out.events.end(), [](const auto& e) { return e.action == "blink"; });
+  out.planar_photo = out.flow_tilt_frames >= p.planar_min_frames && out.flow_parallax < p.planar_parallax;
   std::sort(out.events.begin(), out.events.end(),
             [](const auto& a, const auto& b) { return a.t_peak < b.t_peak; });
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "frame_signals.h"
+#include "planar_motion.h"
 
 namespace shiming::liveness {
 
@@ -19,6 +20,14 @@ struct LivenessParams {
   double static_motion = 0.03;      // non-rigid landmark motion under this (share of eye distance) = still photo
   double moire_ratio = 6.5;         // median moire peak ratio over this = screen replay
   double same_face_distance = 0.6;  // first vs later frames: descriptor distance
+  // Printed photo moved in front of the camera: the face's texture, tracked between frames
+  // kFlowGap apart, follows one homography (a plane) to within tracking noise. Frames whose view
+  // changed beyond a similarity by more than `planar_flow_tilt` eye distances are "tilt frames";
+  // with at least `planar_min_frames` of them and a median homography residual over them under
+  // `planar_parallax` eye distances (~1 px at 80 px between the eyes), the face moved as one plane.
+  double planar_flow_tilt = 0.01;
+  int planar_min_frames = 5;
+  double planar_parallax = 0.012;
   static LivenessParams from_json(const nlohmann::json& params);
 };
 
@@ -36,6 +45,14 @@ struct ClipAnalysis {
   int frames = 0, face_frames = 0, multi_face_frames = 0;
   double nonrigid_motion = 0;
   double moire_median = 0;
+  PlanarMotion planar;  // landmark geometry (reported only: dlib's shape prior bends a tilted photo)
+  // Dense-flow planarity (frame_signals.h): frames measured, frames whose view changed beyond a
+  // similarity (flow_tilt > planar_flow_tilt), and over those the median homography residual
+  // and the median ratio residual / tilt.
+  int flow_frames = 0, flow_tilt_frames = 0;
+  double flow_parallax = 0, flow_ratio = 0, flow_tilt_max = 0;
+  bool blinked = false;
+  bool planar_photo = false;  // the printed-photo (planar motion) cue fired
   nlohmann::json baselines = nlohmann::json::object();
 };
 

@@ -1,6 +1,11 @@
 #include "frame_signals.h"
 
+#include <algorithm>
+#include <cmath>
+
+#include <opencv2/calib3d.hpp>
 #include <opencv2/imgproc.hpp>
+#include <opencv2/video/tracking.hpp>
 
 #include "shiming/face/face_geometry.h"
 #include "shiming/face/spoof_signals.h"
@@ -35,6 +40,7 @@ FrameSignals FrameAnalyzer::analyze(const cv::Mat& bgr, double t) {
   s.faces = int(boxes.size());
   if (boxes.empty()) {
     last_ = {};
+    measure_flow(gray, s);
     return s;
   }
   // Follow the largest face.
@@ -51,7 +57,94 @@ FrameSignals FrameAnalyzer::analyze(const cv::Mat& bgr, double t) {
   s.pitch = pose.pitch;
   cv::Rect inner = main.box & frame;
   if (inner.area() > 64) s.moire = face::moire_peak_ratio(gray(inner));
+  measure_flow(gray, s);
   return s;
+}
+
+namespace {
+
+// RMS of the smallest 80 % of the residuals (a few bad tracks do not count).
+double trimmed_rms(std::vector<double> r) {
+  if (r.empty()) return 0;
+  std::sort(r.begin(), r.end());
+  std::size_t n = std::max<std::size_t>(1, r.size() * 8 / 10);
+  double sum = 0;
+  for (std::size_t i = 0; i < n; ++i) sum += r[i] * r[i];
+  return std::sqrt(sum / double(n));
+}
+
+}  // namespace
+
+void FrameAnalyzer::measure_flow(const cv::Mat& gray, FrameSignals& s) {
+  if (past_.size() == std::size_t(kFlowGap)) {
+    const Past& old = past_.front();
+    if (old.face && s.face && old.gray.size() == gray.size()) {
+      // Features on the face: inside the outline (jaw and brows), pulled 10 % towards its centre.
+      std::vector<cv::Point> hull_pts;
+      cv::Point2f c(0, 0);
+      for (int i = 0; i <= 26; ++i) c += old.landmarks.points[i];
+      c *= 1.0f / 27;
+      for (int i = 0; i <= 26; ++i) {
+        cv::Point2f p = c + (old.landmarks.points[i] - c) * 0.9f;
+        hull_pts.emplace_back(int(p.x), int(p.y));
+      }
+      std::vector<cv::Point> hull;
+      cv::convexHull(hull_pts, hull);
+      cv::Rect roi = cv::boundingRect(hull) & cv::Rect(0, 0, gray.cols, gray.rows);
+      if (roi.area() > 400) {
+        cv::Mat mask = cv::Mat::zeros(roi.size(), CV_8U);
+        std::vector<cv::Point> local;
+        for (const auto& p : hull) local.emplace_back(p.x - roi.x, p.y - roi.y);
+        cv::fillConvexPoly(mask, local, cv::Scalar(255));
+        const double eye = std::max(1.0, old.landmarks.inter_ocular());
+        std::vector<cv::Point2f> a;
+        cv::goodFeaturesToTrack(old.gray(roi), a, 80, 0.01, std::max(3.0, eye / 15), mask, 5);
+        for (auto& p : a) p += cv::Point2f(float(roi.x), float(roi.y));
+        if (a.size() >= 12) {
+          // Track inside a window around the face (pyramids of the whole frame cost more than the rest).
+          cv::Rect win_rect(roi.x - roi.width / 2, roi.y - roi.height / 2, roi.width * 2, roi.height * 2);
+          win_rect &= cv::Rect(0, 0, gray.cols, gray.rows);
+          const cv::Point2f off(float(win_rect.x), float(win_rect.y));
+          for (auto& p : a) p -= off;
+          std::vector<cv::Point2f> b, back;
+          std::vector<unsigned char> st, st2;
+          std::vector<float> err;
+          const cv::Size win(13, 13);
+          const cv::TermCriteria stop(cv::TermCriteria::COUNT | cv::TermCriteria::EPS, 20, 0.03);
+          cv::Mat g0 = old.gray(win_rect), g1 = gray(win_rect);
+          cv::calcOpticalFlowPyrLK(g0, g1, a, b, st, err, win, 2, stop);
+          cv::calcOpticalFlowPyrLK(g1, g0, b, back, st2, err, win, 2, stop);
+          std::vector<cv::Point2f> pa, pb;
+          for (std::size_t i = 0; i < a.size(); ++i) {
+            if (!st[i] || !st2[i]) continue;
+            if (std::hypot(back[i].x - a[i].x, back[i].y - a[i].y) > 0.7) continue;
+            pa.push_back(a[i] + off);
+            pb.push_back(b[i] + off);
+          }
+          if (pa.size() >= 12) {
+            cv::Mat sim = cv::estimateAffinePartial2D(pa, pb, cv::noArray(), cv::LMEDS);
+            cv::Mat hom = cv::findHomography(pa, pb, cv::LMEDS);
+            if (!sim.empty() && !hom.empty()) {
+              std::vector<cv::Point2f> ph;
+              cv::perspectiveTransform(pa, ph, hom);
+              std::vector<double> rs, rh;
+              for (std::size_t i = 0; i < pa.size(); ++i) {
+                double x = sim.at<double>(0, 0) * pa[i].x + sim.at<double>(0, 1) * pa[i].y + sim.at<double>(0, 2);
+                double y = sim.at<double>(1, 0) * pa[i].x + sim.at<double>(1, 1) * pa[i].y + sim.at<double>(1, 2);
+                rs.push_back(std::hypot(x - pb[i].x, y - pb[i].y));
+                rh.push_back(std::hypot(double(ph[i].x - pb[i].x), double(ph[i].y - pb[i].y)));
+              }
+              s.flow_points = int(pa.size());
+              s.flow_tilt = trimmed_rms(rs) / eye;
+              s.flow_parallax = trimmed_rms(rh) / eye;
+            }
+          }
+        }
+      }
+    }
+    past_.erase(past_.begin());
+  }
+  past_.push_back({gray, s.face, s.landmarks});
 }
 
 }  // namespace shiming::liveness

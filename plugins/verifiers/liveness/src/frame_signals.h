@@ -17,7 +17,15 @@ struct FrameSignals {
   face::FaceLandmarks landmarks;
   double ear = 0, mouth = 0, yaw = 0, pitch = 0;
   double moire = 0;  // face::moire_peak_ratio of the face region
+  // Dense motion of the face's own texture against the frame `kFlowGap` frames earlier (features
+  // inside the face outline tracked with pyramidal Lucas-Kanade, forward-backward checked): the
+  // residual of the best similarity (view change beyond shift/roll/zoom) and of the best homography
+  // (what no plane explains: depth), trimmed RMS in eye distances. -1 when not measured.
+  int flow_points = 0;
+  double flow_tilt = -1, flow_parallax = -1;
 };
+
+constexpr int kFlowGap = 3;
 
 // Stateful: after a face is found, the next frames scan only around it, with a
 // full-frame scan every `full_scan_every` frames to notice a second face.
@@ -32,6 +40,13 @@ class FrameAnalyzer {
   int full_scan_every_;
   int index_ = 0;
   cv::Rect last_;
+  struct Past {
+    cv::Mat gray;
+    bool face = false;
+    face::FaceLandmarks landmarks;
+  };
+  std::vector<Past> past_;  // the last kFlowGap frames, oldest first
+  void measure_flow(const cv::Mat& gray, FrameSignals& s);
 };
 
 }  // namespace shiming::liveness

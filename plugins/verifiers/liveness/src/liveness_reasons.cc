@@ -36,6 +36,10 @@ sdk::Reason liveness_reason(const std::string& code, const std::string& detail) 
                         "Record yourself live, not a photo.", "请本人现场录制，不要翻拍照片。"}},
       {"SCREEN_REPLAY", {"", "The video looks like a screen being filmed.", "视频疑似翻拍屏幕。",
                          "Record yourself live with the device's own camera.", "请使用设备摄像头本人现场录制。"}},
+      {"PRINTED_PHOTO", {"", "The video looks like a printed photo held in front of the camera (the face moved as one flat sheet, without depth).",
+                         "视频疑似手持打印照片翻拍（人脸像一张平面纸整体移动，没有立体感）。",
+                         "Record yourself live, not a photo: face the camera yourself and do the actions shown.",
+                         "请本人面对镜头现场录制并完成提示动作，不要使用照片。"}},
   };
   sdk::Reason r;
   auto it = kReasons.find(code);

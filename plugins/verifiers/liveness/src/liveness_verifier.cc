@@ -56,7 +56,7 @@ sdk::ConfigSchema LivenessVerifier::rules_schema() {
       face::integer_field("max_clip_bytes", 8 * 1024 * 1024, 64 * 1024, 64 * 1024 * 1024, "largest accepted clip"),
       number_field("mjpeg_fps", 15, 1, 60, "frame rate of MJPEG clips whose upload does not state one (meta fps)"),
       face::string_field("spoof_policy", "review", {"reject", "review"},
-                         "what a still-photo or screen-replay signal does: reject, or send to a person"),
+                         "what a still-photo, screen-replay or printed-photo signal does: reject, or send to a person"),
       number_field("blink_ratio", d.blink_ratio, 0.2, 0.95, "eye aspect ratio under this share of the open baseline = closed"),
       number_field("turn_degrees", d.turn_degrees, 3, 60, "yaw change that counts as a turn"),
       number_field("nod_degrees", d.nod_degrees, 3, 60, "pitch change that counts as a nod"),
@@ -65,6 +65,9 @@ sdk::ConfigSchema LivenessVerifier::rules_schema() {
       number_field("static_motion", d.static_motion, 0, 0.5, "non-rigid landmark motion under this = still photo"),
       number_field("moire_ratio", d.moire_ratio, 1, 1000, "median moire peak ratio over this = screen replay"),
       number_field("same_face_distance", d.same_face_distance, 0.2, 1.2, "descriptor distance allowed between first and later frames"),
+      number_field("planar_flow_tilt", d.planar_flow_tilt, 0.001, 0.5, "face texture motion beyond a similarity (eye distances) that makes a frame a tilt frame"),
+      face::integer_field("planar_min_frames", d.planar_min_frames, 1, 100, "tilt frames needed before the printed-photo cue applies"),
+      number_field("planar_parallax", d.planar_parallax, 0, 1, "median homography residual of the face texture (eye distances) over tilt frames under this = printed photo (moved as one plane)"),
   };
   return s;
 }
@@ -92,6 +95,15 @@ sdk::Finding check_clip(const face::FaceAnalyzer& analyzer, const face::FaceDesc
   for (const auto& e : a.events) d["events"].push_back(to_json(e));
   d["nonrigid_motion"] = round3(a.nonrigid_motion);
   d["moire_median"] = round3(a.moire_median);
+  auto round4 = [](double v) { return std::round(v * 10000.0) / 10000.0; };
+  d["planar_motion"] = {{"flow_frames", a.flow_frames},
+                        {"flow_tilt_frames", a.flow_tilt_frames},
+                        {"flow_tilt_max", round4(a.flow_tilt_max)},
+                        {"flow_parallax", round4(a.flow_parallax)},
+                        {"flow_parallax_per_tilt", round3(a.flow_ratio)},
+                        {"landmark_tilt_frames", a.planar.tilt_frames},
+                        {"landmark_nose_parallax", round3(a.planar.parallax_median)},
+                        {"eyes_closed_seen", a.blinked}};
 
   std::vector<sdk::Reason> hard, spoof;
   if (a.face_frames == 0) {
@@ -115,6 +127,7 @@ sdk::Finding check_clip(const face::FaceAnalyzer& analyzer, const face::FaceDesc
     bool blinked = std::any_of(a.events.begin(), a.events.end(), [](const auto& e) { return e.action == "blink"; });
     if (a.nonrigid_motion < p.static_motion && !blinked) spoof.push_back(liveness_reason("STATIC_PHOTO"));
     if (a.moire_median > p.moire_ratio) spoof.push_back(liveness_reason("SCREEN_REPLAY"));
+    if (a.planar_photo) spoof.push_back(liveness_reason("PRINTED_PHOTO"));
   }
   const bool reject_spoof = params.value("spoof_policy", std::string("review")) == "reject";
   for (auto& r : hard) f.reasons.push_back(r);

@@ -4,6 +4,7 @@
 #include <random>
 #include <stdexcept>
 
+#include <opencv2/calib3d.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "face_test_data.h"
@@ -239,6 +240,184 @@ SynthClip screen_replay(const SynthClip& in) {
     ff.convertTo(f, CV_8UC3);
   }
   return out;
+}
+
+SynthClip handheld_action_clip(const FaceSource& src, const std::vector<std::string>& actions, double fps,
+                               std::uint32_t seed) {
+  SynthClip clip;
+  clip.fps = fps;
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> phase(0, 2 * kPi), amp(0.5, 1.0);
+  const double lead = 0.3, each = 0.5, gap = 0.25, tail = 0.3;
+  double total = lead + actions.size() * each + (actions.empty() ? 0 : (actions.size() - 1) * gap) + tail;
+  for (std::size_t i = 0; i < actions.size(); ++i) clip.action_peaks.push_back({actions[i], lead + i * (each + gap) + 0.25});
+  // Slow sways: head yaw/pitch (degrees), camera rotation (degrees), zoom, at ~0.3-0.7 Hz.
+  const double py = phase(rng), pp = phase(rng), pc = phase(rng), pz = phase(rng), pr = phase(rng);
+  const double ay = 4 * amp(rng), ap = 3 * amp(rng), ac = 2 * amp(rng), az = 0.03 * amp(rng), ar = 2 * amp(rng);
+  const double f = 600;  // focal length, px (a phone's ~65 degree horizontal field of view at 640 px)
+  int n = int(std::ceil(total * fps));
+  for (int i = 0; i < n; ++i) {
+    double t = i / fps;
+    FacePose pose;
+    pose.yaw = ay * std::sin(2 * kPi * 0.4 * t + py);
+    pose.pitch = ap * std::sin(2 * kPi * 0.3 * t + pp);
+    for (std::size_t a = 0; a < actions.size(); ++a) {
+      double k = action_envelope(t, lead + a * (each + gap));
+      if (k <= 0) continue;
+      FacePose p = pose_for(actions[a], k);
+      pose.eyes_closed += p.eyes_closed;
+      pose.yaw += p.yaw;
+      pose.pitch += p.pitch;
+      pose.mouth_open += p.mouth_open;
+    }
+    cv::Mat frame = render(src, pose);
+    // The camera turns about its centre (pan, tilt, roll) and moves closer or away (zoom).
+    double pan = ac * std::sin(2 * kPi * 0.5 * t + pc) * kPi / 180, tilt = ac * std::cos(2 * kPi * 0.35 * t + pc) * kPi / 180;
+    double roll = ar * std::sin(2 * kPi * 0.25 * t + pr) * kPi / 180, zoom = 1 + az * std::sin(2 * kPi * 0.3 * t + pz);
+    cv::Mat R;
+    cv::Rodrigues(cv::Vec3d(tilt, pan, roll), R);
+    cv::Mat K = (cv::Mat_<double>(3, 3) << f * zoom, 0, frame.cols / 2.0, 0, f * zoom, frame.rows / 2.0, 0, 0, 1);
+    cv::Mat K0 = (cv::Mat_<double>(3, 3) << f, 0, frame.cols / 2.0, 0, f, frame.rows / 2.0, 0, 0, 1);
+    cv::Mat H = K * R * K0.inv();
+    cv::Mat moved;
+    cv::warpPerspective(frame, moved, H, frame.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    shake_and_noise(moved, rng);
+    clip.frames.push_back(moved);
+  }
+  return clip;
+}
+
+namespace {
+
+// The print: the neutral face with a white border, at twice the frame's resolution.
+cv::Mat make_print(const FaceSource& src, const PrintOptions& o, std::mt19937& rng) {
+  cv::Mat face = src.frame(cv::Rect(120, 40, 400, 400));
+  cv::Mat card(440, 440, CV_8UC3, cv::Scalar(255, 255, 255));
+  face.copyTo(card(cv::Rect(20, 20, 400, 400)));
+  cv::Mat big;
+  cv::resize(card, big, cv::Size(880, 880), 0, 0, cv::INTER_CUBIC);
+  cv::Mat f;
+  big.convertTo(f, CV_32FC3, 1 / 255.0);
+  if (o.halftone) {
+    // Amplitude-modulated dots on a 45 degree screen, 6 px period at 2x, one screen per ink (C, M,
+    // Y on the B, G, R channels) at the usual 15 / 75 / 0 degree offsets.
+    const double angles[3] = {15 + 45, 75 + 45, 0 + 45};
+    std::vector<cv::Mat> ch;
+    cv::split(f, ch);
+    for (int c = 0; c < 3; ++c) {
+      double a = angles[c] * kPi / 180, ca = std::cos(a), sa = std::sin(a);
+      for (int y = 0; y < ch[c].rows; ++y) {
+        float* row = ch[c].ptr<float>(y);
+        for (int x = 0; x < ch[c].cols; ++x) {
+          double u = (x * ca + y * sa) / 6.0, v = (-x * sa + y * ca) / 6.0;
+          double screen = 0.5 + 0.25 * (std::cos(2 * kPi * u) + std::cos(2 * kPi * v));  // 0..1
+          double ink = 1.0 - row[x];
+          row[x] = screen < ink ? 0.0f : 1.0f;
+        }
+      }
+    }
+    cv::merge(ch, f);
+  }
+  // Ink and paper: black ink reflects ~12 %, the paper is a warm white.
+  cv::Mat grain(f.size(), CV_32F);
+  cv::randn(grain, 0, 0.03);
+  cv::GaussianBlur(grain, grain, cv::Size(0, 0), 1.5);
+  std::vector<cv::Mat> ch;
+  cv::split(f, ch);
+  const float white[3] = {0.86f, 0.92f, 0.95f};
+  for (int c = 0; c < 3; ++c) ch[c] = (0.12f + (white[c] - 0.12f) * ch[c]) + grain;
+  cv::merge(ch, f);
+  // The camera's optics at the print's scale (halftone dots blur into tone, with some moire left).
+  cv::GaussianBlur(f, f, cv::Size(0, 0), o.halftone ? 1.6 : 0.8);
+  (void)rng;
+  return f;
+}
+
+}  // namespace
+
+SynthClip printed_photo_clip(const FaceSource& src, const std::vector<std::string>& actions, double fps,
+                             std::uint32_t seed, const PrintOptions& o) {
+  SynthClip clip;
+  clip.fps = fps;
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> shake(0.0, 0.8);
+  std::uniform_real_distribution<double> phase(0, 2 * kPi), uni(-1, 1);
+  const cv::Mat print = make_print(src, o, rng);
+  // The scene behind the card: a wall with a soft light gradient and some texture.
+  cv::Mat scene(480, 640, CV_32FC3);
+  {
+    cv::Mat tex(480, 640, CV_32F);
+    cv::randn(tex, 0, 0.08);
+    cv::GaussianBlur(tex, tex, cv::Size(0, 0), 6);
+    double b = 0.45 + 0.2 * uni(rng);
+    for (int y = 0; y < 480; ++y)
+      for (int x = 0; x < 640; ++x) {
+        float v = float(b + 0.15 * x / 640.0 + tex.at<float>(y, x));
+        scene.at<cv::Vec3f>(y, x) = cv::Vec3f(v * 0.95f, v, v * 1.05f);
+      }
+  }
+  const double lead = 0.3, each = 0.5, gap = 0.25, tail = 0.3;
+  double total = lead + actions.size() * each + (actions.empty() ? 0 : (actions.size() - 1) * gap) + tail;
+  for (std::size_t i = 0; i < actions.size(); ++i) clip.action_peaks.push_back({actions[i], lead + i * (each + gap) + 0.25});
+  const double f = 600, d = f * o.distance;  // at distance f the card appears at 1 px per card px
+  const double pd = phase(rng), pr = phase(rng);
+  const double glare_x = 0.3 + 0.4 * (uni(rng) + 1) / 2, glare_y = 0.25 + 0.2 * (uni(rng) + 1) / 2;
+  int n = int(std::ceil(total * fps));
+  for (int i = 0; i < n; ++i) {
+    double t = i / fps;
+    double yaw = 3 * std::sin(2 * kPi * 0.4 * t + pd), pitch = 2 * std::sin(2 * kPi * 0.3 * t + pr);
+    double roll = 2 * std::sin(2 * kPi * 0.25 * t + pr);
+    for (std::size_t a = 0; a < actions.size(); ++a) {
+      double k = action_envelope(t, lead + a * (each + gap));
+      if (k <= 0) continue;
+      if (actions[a] == "turn_left") yaw += o.tilt_degrees * k;
+      else if (actions[a] == "turn_right") yaw -= o.tilt_degrees * k;
+      else if (actions[a] == "nod") pitch += 0.75 * o.tilt_degrees * k;
+      else roll += 4 * k;  // a blink or an open mouth cannot be shown: the hand nudges the card
+    }
+    // Card corners in card coordinates (px at full size), rotated and placed in front of the camera.
+    cv::Mat R;
+    cv::Rodrigues(cv::Vec3d(pitch * kPi / 180, yaw * kPi / 180, roll * kPi / 180), R);
+    cv::Point3d centre(20 * std::sin(2 * kPi * 0.2 * t + pd) + shake(rng), 10 * std::sin(2 * kPi * 0.15 * t) + shake(rng),
+                       d * (1 + 0.04 * std::sin(2 * kPi * 0.3 * t + pr)));
+    const double half = 220;
+    cv::Point2f from[4] = {{0, 0}, {float(print.cols), 0}, {float(print.cols), float(print.rows)}, {0, float(print.rows)}};
+    cv::Point2f to[4];
+    const double corners[4][2] = {{-half, -half}, {half, -half}, {half, half}, {-half, half}};
+    for (int c = 0; c < 4; ++c) {
+      cv::Mat p = R * (cv::Mat_<double>(3, 1) << corners[c][0], corners[c][1], 0);
+      double X = p.at<double>(0) + centre.x, Y = p.at<double>(1) + centre.y, Z = p.at<double>(2) + centre.z;
+      to[c] = cv::Point2f(float(f * X / Z + 320), float(f * Y / Z + 240 + 0));
+    }
+    cv::Mat sheet = print.clone();
+    if (o.glare) {
+      // Specular glare: the mirror image of a light moves across glossy paper twice as fast as it
+      // tilts; it washes the print out towards white.
+      double gx = (glare_x + 2.0 * std::sin(yaw * kPi / 180)) * sheet.cols;
+      double gy = (glare_y - 2.0 * std::sin(pitch * kPi / 180)) * sheet.rows;
+      double sx = 0.18 * sheet.cols, sy = 0.12 * sheet.rows, strength = 0.55;
+      for (int y = 0; y < sheet.rows; ++y) {
+        cv::Vec3f* row = sheet.ptr<cv::Vec3f>(y);
+        double dy = (y - gy) / sy;
+        if (std::abs(dy) > 4) continue;
+        for (int x = 0; x < sheet.cols; ++x) {
+          double dx = (x - gx) / sx;
+          float g = float(strength * std::exp(-0.5 * (dx * dx + dy * dy)));
+          if (g < 1e-3f) continue;
+          for (int c = 0; c < 3; ++c) row[x][c] = row[x][c] + g * (1.0f - row[x][c]);
+        }
+      }
+    }
+    cv::Mat H = cv::getPerspectiveTransform(from, to);
+    cv::Mat frame = scene.clone();
+    cv::warpPerspective(sheet, frame, H, frame.size(), cv::INTER_LINEAR, cv::BORDER_TRANSPARENT);
+    cv::GaussianBlur(frame, frame, cv::Size(0, 0), 0.7);
+    cv::Mat out;
+    frame.convertTo(out, CV_8UC3, 255.0);
+    shake_and_noise(out, rng);
+    clip.frames.push_back(out);
+  }
+  return clip;
 }
 
 SynthClip face_swap_clip(const FaceSource& a, const FaceSource& b, const std::vector<std::string>& actions,

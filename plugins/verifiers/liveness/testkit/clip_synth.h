@@ -50,6 +50,27 @@ SynthClip action_clip(const FaceSource& src, const std::vector<std::string>& act
 SynthClip static_photo_clip(const FaceSource& src, double seconds = 3, double fps = 15, std::uint32_t seed = 7);
 // `clip` re-filmed from a screen: moire beat pattern, pixel grid, lower contrast.
 SynthClip screen_replay(const SynthClip& clip);
+// A live person holding the phone: the actions as in action_clip, plus the natural sway of a head
+// (a few degrees of yaw and pitch, rendered with the same depth warp) and the camera's own motion
+// (small rotations about its centre: a homography K R K^-1, no parallax), zoom and drift.
+SynthClip handheld_action_clip(const FaceSource& src, const std::vector<std::string>& actions, double fps = 15,
+                               std::uint32_t seed = 7);
+
+// A printed photo of the face held in front of the camera and moved to mimic the actions: the print
+// (the neutral face on a card with a white border; lower dynamic range and a warm paper white, a 45
+// degree halftone dot screen, paper grain) placed in 3D and projected by a pinhole camera (tilted
+// left/right for turns, up/down for a nod; blink and open_mouth cannot be mimicked, the hand only
+// nudges it), drifting and shaken by the hand, with a specular glare on the glossy paper that slides
+// over it as it tilts; then camera blur and sensor noise.
+struct PrintOptions {
+  double tilt_degrees = 28;   // card rotation used to mimic a turn (nod: 0.75 of it)
+  bool halftone = true;
+  bool glare = true;
+  double distance = 1.0;      // card distance relative to the one where it appears at full size
+};
+SynthClip printed_photo_clip(const FaceSource& src, const std::vector<std::string>& actions, double fps = 15,
+                             std::uint32_t seed = 7, const PrintOptions& options = {});
+
 // First half person A, second half person B, both doing the actions.
 SynthClip face_swap_clip(const FaceSource& a, const FaceSource& b, const std::vector<std::string>& actions,
                          double fps = 15);

@@ -155,6 +155,57 @@ TEST_F(Liveness, FaceSwapMidClipFails) {
   EXPECT_TRUE(has(f, "FACE_CHANGED")) << dump(f);
 }
 
+TEST_F(Liveness, PrintedPhotoTiltedToMimicTurnsAndANodIsFlagged) {
+  // The one challenge a photo can seem to answer: turns and a nod, by tilting the sheet.
+  std::vector<std::string> challenge = {"turn_left", "nod", "turn_right"};
+  auto f = run_challenge(challenge, testkit::printed_photo_clip(*astronaut_, challenge));
+  EXPECT_NE(f.outcome, sdk::Outcome::pass) << dump(f);
+  EXPECT_TRUE(has(f, "PRINTED_PHOTO")) << dump(f);
+  auto reject = run_challenge(challenge, testkit::printed_photo_clip(*astronaut_, challenge, 15, 8),
+                              {{"spoof_policy", "reject"}});
+  EXPECT_EQ(reject.outcome, sdk::Outcome::fail) << dump(reject);
+  EXPECT_TRUE(has(reject, "PRINTED_PHOTO")) << dump(reject);
+  // Advice in both languages.
+  for (const auto& r : reject.reasons)
+    if (r.code == "PRINTED_PHOTO") {
+      EXPECT_FALSE(r.message_zh.empty());
+      EXPECT_FALSE(r.advice.empty());
+      EXPECT_FALSE(r.advice_zh.empty());
+    }
+}
+
+TEST_F(Liveness, PlainPrintWithoutGlareOrHalftoneIsFlaggedToo) {
+  // The cue is the geometry, not the print's texture.
+  std::vector<std::string> challenge = {"nod", "turn_right", "turn_left"};
+  testkit::PrintOptions plain;
+  plain.halftone = false;
+  plain.glare = false;
+  plain.tilt_degrees = 20;
+  auto f = run_challenge(challenge, testkit::printed_photo_clip(*other_, challenge, 15, 3, plain));
+  EXPECT_NE(f.outcome, sdk::Outcome::pass) << dump(f);
+  EXPECT_TRUE(has(f, "PRINTED_PHOTO")) << dump(f);
+}
+
+TEST_F(Liveness, PrintedPhotoCannotBlink) {
+  std::vector<std::string> challenge = {"blink", "turn_left"};
+  auto f = run_challenge(challenge, testkit::printed_photo_clip(*astronaut_, challenge, 15, 4));
+  EXPECT_EQ(f.outcome, sdk::Outcome::fail) << dump(f);
+  EXPECT_TRUE(has(f, "ACTION_NOT_PERFORMED")) << dump(f);
+}
+
+TEST_F(Liveness, LiveHandHeldClipsAreNotTakenForPhotos) {
+  // Head sway, camera pan/tilt/roll and zoom, turns and nods: a real head shows parallax.
+  const std::vector<std::pair<const testkit::FaceSource*, std::vector<std::string>>> cases = {
+      {astronaut_, {"turn_left", "nod", "turn_right"}}, {other_, {"open_mouth", "turn_right", "blink"}}};
+  for (const auto& [src, challenge] : cases) {
+    auto f = run_challenge(challenge, testkit::handheld_action_clip(*src, challenge, 15, 21));
+    // The second face (a small face from a group photo, upscaled) reads ~20 degrees of yaw at rest
+    // and misses some synthetic turns: only the photo cue is asserted for it.
+    if (src == astronaut_) EXPECT_EQ(f.outcome, sdk::Outcome::pass) << dump(f);
+    EXPECT_FALSE(has(f, "PRINTED_PHOTO")) << dump(f);
+  }
+}
+
 TEST_F(Liveness, NonceWorksOnceAndNotForAnotherUpload) {
   std::vector<std::string> challenge = {"blink", "open_mouth"};
   auto clip = testkit::to_mjpeg(testkit::action_clip(*astronaut_, challenge).frames);
