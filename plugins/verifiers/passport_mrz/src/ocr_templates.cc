@@ -39,7 +39,20 @@ cv::Mat cell(const cv::Mat& bin, double cx, int top, int bottom, double pitch) {
 struct Templates {
   std::array<cv::Mat, kAlphabetSize> cells;                // rendered from the OCR-B font
   std::array<std::vector<cv::Mat>, kAlphabetSize> variants;  // rendered + learned (see learned_templates.inc)
+  // The variants as zero-mean, unit-norm rows: the normalised correlation coefficient of two cells of
+  // the same size (TM_CCOEFF_NORMED) is then one dot product.
+  std::array<std::vector<cv::Mat>, kAlphabetSize> normed;
 };
+
+// Zero mean, unit norm, one row; an empty Mat when the cell is flat (no correlation defined: 0).
+cv::Mat normalised(const cv::Mat& cell) {
+  cv::Mat v = cell.reshape(1, 1).clone();
+  v -= cv::mean(v)[0];
+  double n = cv::norm(v);
+  if (n < 1e-9) return {};
+  v /= n;
+  return v;
+}
 
 #include "learned_templates.inc"
 
@@ -71,6 +84,7 @@ const Templates& templates() {
         for (int p = 0; p < kCell.area(); ++p) m.at<float>(p / kCell.width, p % kCell.width) = kLearned[i][p] / 255.0f;
         t.variants[i].push_back(m);
       }
+      for (const cv::Mat& v : t.variants[i]) t.normed[i].push_back(normalised(v));
     }
     return t;
   }();
@@ -264,14 +278,11 @@ std::string template_line(const cv::Mat& binary, const cv::Mat& ink, int width, 
     double best = -2, second = -2;
     char bc = '<', sc = '<';
     char cls = out.size() < classes.size() ? classes[out.size()] : 'X';
+    const cv::Mat cn = normalised(c);
     for (int k = 0; k < kAlphabetSize; ++k) {
       if (!allowed(kAlphabet[k], cls)) continue;
       double v = -2;
-      for (const cv::Mat& tm : t.variants[k]) {
-        cv::Mat r;
-        cv::matchTemplate(c, tm, r, cv::TM_CCOEFF_NORMED);
-        v = std::max(v, static_cast<double>(r.at<float>(0, 0)));
-      }
+      for (const cv::Mat& tm : t.normed[k]) v = std::max(v, cn.empty() || tm.empty() ? 0.0 : cn.dot(tm));
       if (v > best) {
         second = best;
         sc = bc;
