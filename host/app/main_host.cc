@@ -117,6 +117,12 @@ int main(int argc, char** argv) {
   }
   metrics.gauge_fn("shiming_job_queue_depth", "Jobs queued or running",
                    [&h] { return static_cast<double>(h.jobs.depth()); });
+  if (h.notifications().enabled())
+    metrics.gauge_fn("shiming_notifications_pending", "Notifications waiting to be sent (outbox rows not yet done)",
+                     [&h] {
+                       auto c = h.notifications().outbox().counts();
+                       return static_cast<double>(c["pending"] + c["sending"]);
+                     });
 
   http::ServerOptions opts;
   opts.address = config->listen_address;

@@ -356,6 +356,8 @@ TEST_F(NotifyFlow, SmtpDownIsRetriedLaterAcrossARestartAndRequestsDoNotWait) {
     return states["pending"] + states["sending"] == 2 && attempts >= 2;
   })) << "smtp rows were not retried; last error: " << last_error;
   EXPECT_NE(last_error.find("SMTP_UNAVAILABLE"), std::string::npos) << last_error;
+  auto metrics = api.call("GET", "/metrics").body;
+  EXPECT_NE(metrics.find("shiming_notifications_pending 2"), std::string::npos) << metrics;
 
   // The host stops with mail undelivered; the server comes back; a new host sends it.
   EXPECT_EQ(host->stop(), 0);
