@@ -86,6 +86,11 @@ constexpr Msg kMessages[] = {
     {"ROSTER_ID_EXISTING_CASE", "A case already exists for this ID number.", "该身份证号已有核验案件。"},
     {"ROSTER_PHONE_INVALID", "The phone number is not a mainland mobile number (11 digits starting with 1).", "手机号不是有效的大陆手机号码（以 1 开头的 11 位数字）。"},
     {"ROSTER_SESSION_INVALID", "The exam session is missing or not open in this province.", "考试场次缺失或本省未开放该场次。"},
+    {"ROSTER_SCAN_MISSING", "The scan named in the row is not in the ZIP file.", "该行所列扫描件不在 ZIP 文件中。"},
+    {"ZIP_INVALID", "The ZIP file cannot be read.", "无法读取 ZIP 文件。"},
+    {"ZIP_PATH_UNSAFE", "The ZIP file contains an unsafe path (absolute or with ../).", "ZIP 文件包含不安全的路径（绝对路径或含 ../）。"},
+    {"ZIP_BOMB", "The ZIP file inflates beyond the size or compression-ratio limits.", "ZIP 文件解压后超过大小或压缩比限制。"},
+    {"ZIP_TOO_MANY_ENTRIES", "The ZIP file has more entries than allowed.", "ZIP 文件中的条目数超过上限。"},
     {"ROSTER_SCAN_NAME_INVALID", "The scan file name must be a plain file name.", "扫描件文件名必须是简单文件名。"},
 };
 
