@@ -97,8 +97,9 @@ void register_staff_routes(http::Router& router, ApiContext& ctx) {
         items.push_back(j);
       }
     }
-    // Expedited first, then the earliest due date.
+    // Overdue first, then expedited, then the earliest due date.
     std::stable_sort(items.begin(), items.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
+      if (a["overdue"] != b["overdue"]) return a["overdue"].get<bool>();
       if (a["expedited"] != b["expedited"]) return a["expedited"].get<bool>();
       return a["due_at"].get<std::string>() < b["due_at"].get<std::string>();
     });
@@ -188,6 +189,8 @@ namespace shiming {
 namespace api {
 void register_public_routes(http::Router& router, ApiContext& ctx);
 void register_case_routes(http::Router& router, ApiContext& ctx, std::size_t upload_limit);
+void register_testing_routes(http::Router& router, ApiContext& ctx);
+void register_remedy_routes(http::Router& router, ApiContext& ctx);
 }  // namespace api
 
 void register_routes(http::Router& router, ApiContext& ctx) {
@@ -195,6 +198,8 @@ void register_routes(http::Router& router, ApiContext& ctx) {
   api::register_case_routes(router, ctx, ctx.hub.config().limits.upload_max_bytes);
   api::register_staff_routes(router, ctx);
   api::register_channel_routes(router, ctx);
+  api::register_testing_routes(router, ctx);
+  api::register_remedy_routes(router, ctx);
 }
 
 }  // namespace shiming

@@ -65,6 +65,7 @@ Hub::Hub(rules::HostConfig config, http::Metrics& metrics, std::unique_ptr<crypt
       keys_(std::move(keys)),
       db_(std::move(db)),
       clock_(std::make_unique<SystemClock>()) {
+  if (config_.testing.settable_clock) set_clock(std::make_unique<SettableClock>());
   records_ = std::make_unique<storage::RecordRepo>(*db_, *keys_);
   case_service_ = std::make_unique<CaseService>(*this);
   notifications_ = std::make_unique<NotificationCenter>(*this);

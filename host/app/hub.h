@@ -2,6 +2,8 @@
 // The running host: configuration, database, keys, repositories, loaded
 // plugins and province rules, and the sdk::Host services plugins see.
 // Built once at start-up by Hub::create(); everything below lives as long as it.
+#include <atomic>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -40,6 +42,24 @@ struct LoadedPlugin {
 class SystemClock : public sdk::Clock {
  public:
   std::chrono::system_clock::time_point now() const override { return std::chrono::system_clock::now(); }
+};
+
+// The system clock shifted by an offset an admin sets (testing.settable_clock).
+// Threads read it while the offset changes: the offset is one atomic.
+class SettableClock : public sdk::Clock {
+ public:
+  std::chrono::system_clock::time_point now() const override {
+    return std::chrono::system_clock::now() + std::chrono::nanoseconds(offset_ns_.load());
+  }
+  void set_offset(std::chrono::nanoseconds offset) { offset_ns_.store(offset.count()); }
+  std::chrono::nanoseconds offset() const { return std::chrono::nanoseconds(offset_ns_.load()); }
+  // Moves the clock so that now() reads `t` at this instant (and runs on from there).
+  void set_now(std::chrono::system_clock::time_point t) {
+    set_offset(std::chrono::duration_cast<std::chrono::nanoseconds>(t - std::chrono::system_clock::now()));
+  }
+
+ private:
+  std::atomic<std::int64_t> offset_ns_{0};
 };
 
 class Hub : public sdk::Host {
@@ -85,7 +105,13 @@ class Hub : public sdk::Host {
   storage::SessionRepo sessions;
 
   // Replaces the clock (tests of deadlines run the host on a settable clock).
-  void set_clock(std::unique_ptr<sdk::Clock> clock) { clock_ = std::move(clock); }
+  // Only before any thread runs; at run time move a SettableClock instead.
+  void set_clock(std::unique_ptr<sdk::Clock> clock) {
+    settable_clock_ = dynamic_cast<SettableClock*>(clock.get());
+    clock_ = std::move(clock);
+  }
+  // The clock an admin may move (host.yaml testing.settable_clock), else null.
+  SettableClock* settable_clock() { return settable_clock_; }
 
  private:
   Hub(rules::HostConfig config, http::Metrics& metrics, std::unique_ptr<crypto::Keyring> keys,
@@ -97,6 +123,7 @@ class Hub : public sdk::Host {
   std::unique_ptr<crypto::Keyring> keys_;
   std::unique_ptr<storage::Database> db_;
   std::unique_ptr<sdk::Clock> clock_;
+  SettableClock* settable_clock_ = nullptr;
   PluginLogger logger_{"host"};
   std::unique_ptr<storage::RecordRepo> records_;
   std::unique_ptr<CaseService> case_service_;

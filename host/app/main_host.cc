@@ -20,9 +20,10 @@ int usage() {
   std::fprintf(stderr,
                "usage: shiming-host --config FILE [--listen ADDR:PORT] [--database URL]\n"
                "                    [--plugin-dir DIR] [--data-dir DIR] [--workers N]\n"
-               "                    [--print-routes]\n"
+               "                    [--print-routes] [--allow-testing]\n"
                "  --data-dir puts the key file, evidence and log file under DIR.\n"
                "  --print-routes lists every route (method, path) as JSON and exits.\n"
+               "  --allow-testing lets host.yaml's testing: switches (e.g. a settable clock) take effect.\n"
                "  --workers 0 runs an API-only host (another host on the same database runs the jobs).\n");
   return 2;
 }
@@ -32,7 +33,7 @@ int usage() {
 int main(int argc, char** argv) {
   using namespace shiming;
   std::string config_file, listen, database, plugin_dir, data_dir, workers_flag;
-  bool print_routes = false;
+  bool print_routes = false, allow_testing = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&](std::string& out) {
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
     else if (a == "--data-dir") ok = next(data_dir);
     else if (a == "--workers") ok = next(workers_flag);
     else if (a == "--print-routes") print_routes = true;
+    else if (a == "--allow-testing") allow_testing = true;
     else if (a == "--help" || a == "-h") return usage(), 0;
     else ok = false;
     if (!ok) return usage();
@@ -58,6 +60,16 @@ int main(int argc, char** argv) {
   auto config = rules::load_host_config(config_file, &diags);
   if (!config) {
     std::fprintf(stderr, "shiming-host: %s\n", config.error().message.c_str());
+    return 2;
+  }
+  if (config->testing.any() && !allow_testing) {
+    std::string on;
+    for (const auto& name : config->testing.enabled()) on += (on.empty() ? "" : ", ") + name;
+    std::fprintf(stderr,
+                 "shiming-host: %s turns on %s, which only test hosts may use; start with "
+                 "--allow-testing or remove the testing: block.\n"
+                 "shiming-host: 配置文件开启了仅供测试的功能（%s）：请加 --allow-testing 启动，或删除 testing: 配置。\n",
+                 config->file.c_str(), on.c_str(), on.c_str());
     return 2;
   }
   if (!listen.empty())

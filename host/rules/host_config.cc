@@ -110,6 +110,9 @@ sdk::Result<HostConfig> load_host_config(const std::string& path,
   const auto& audit = j.value("audit", nlohmann::json::object());
   c.audit.retention_days = static_cast<int>(num(audit, "retention_days", 3650));
   c.audit.evidence_sweep_minutes = static_cast<int>(num(audit, "evidence_sweep_minutes", 60));
+  const auto& testing = j.value("testing", nlohmann::json::object());
+  c.testing.settable_clock = testing.contains("settable_clock") && testing["settable_clock"].is_boolean() &&
+                             testing["settable_clock"].get<bool>();
 
   // Plugins: names are snake_case and unique; keep the raw config for later validation.
   static const std::regex name_re("[a-z][a-z0-9_]*");

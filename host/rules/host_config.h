@@ -50,6 +50,19 @@ struct AuditConfig {
   int evidence_sweep_minutes = 60; // how often expired biometric images are deleted
 };
 
+// `testing:` — switches for test hosts only. The host refuses to start with any
+// of them on unless run with --allow-testing (HostConfig::testing.any()).
+struct TestingConfig {
+  bool settable_clock = false;  // PUT /api/v1/testing/clock moves the host's clock
+  bool any() const { return settable_clock; }
+  // The names of the switches that are on (for the start-up error).
+  std::vector<std::string> enabled() const {
+    std::vector<std::string> on;
+    if (settable_clock) on.push_back("testing.settable_clock");
+    return on;
+  }
+};
+
 struct HostConfig {
   std::string file;  // absolute path of host.yaml
   std::string root;  // project root used for relative paths
@@ -69,6 +82,7 @@ struct HostConfig {
   LimitsConfig limits;
   int job_lease_seconds = 60;
   AuditConfig audit;
+  TestingConfig testing;
   nlohmann::json effective;  // the validated document, defaults filled, paths as written
 };
 

@@ -103,6 +103,14 @@ ConfigSchema build_host_schema() {
        .max = 86400, .doc = "How often open cases are checked for a due deadline warning."},
   };
   s.fields.push_back(notifications);
+  ConfigField testing{.name = "testing", .type = FieldType::object,
+                      .doc = "Test hosts only: the host starts with any of these on only when run "
+                             "with --allow-testing."};
+  testing.fields = {
+      {.name = "settable_clock", .type = FieldType::boolean, .default_value = false,
+       .doc = "An admin may move the host's clock (PUT /api/v1/testing/clock)."},
+  };
+  s.fields.push_back(testing);
   return s;
 }
 
