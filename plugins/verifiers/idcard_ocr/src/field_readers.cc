@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cmath>
 #include <functional>
+#include <map>
 #include <set>
 
 #include <opencv2/imgproc.hpp>
@@ -106,6 +107,7 @@ Attempt read_with_retries(const cv::Mat& flat, cv::Rect box, int text_h, Script 
     OcrText t = ocr_line(img, script, whitelist, single_char);
     // A lone character (the last line of an address, a one-character value) may need the
     // single-character mode.
+    if (t.text.empty() && !single_char) t = ocr_line(img, script, whitelist, false, true);
     if (t.text.empty() && !single_char && box.width < 2.5 * box.height) t = ocr_line(img, script, whitelist, true);
     auto v = validate(t);
     if (v) {
@@ -158,6 +160,75 @@ int name_target_height() {
     return e ? std::atoi(e) : 30;
   }();
   return h;
+}
+
+// The name: no rule can validate it, so several preprocessings and scales each read the line
+// and the reads vote character by character, weighted by Tesseract's confidence in each
+// character. Stops early when two reads agree with high confidence.
+Attempt read_name_voted(const cv::Mat& flat, cv::Rect box, int text_h) {
+  struct Read {
+    std::vector<std::string> cps;
+    std::vector<double> conf;
+    double mean = 0;
+  };
+  std::vector<Read> reads;
+  const int h0 = name_target_height();
+  const std::pair<Prep, int> variants[] = {
+      {Prep::flat, h0},     {Prep::adaptive, h0},     {Prep::binary, h0},          {Prep::sharp, h0},
+      {Prep::flat, h0 + 6}, {Prep::adaptive, h0 + 6}, {Prep::flat, h0 - 4}};
+  for (const auto& [prep, height] : variants) {
+    cv::Mat img = prepare(flat, box, prep, text_h, height);
+    if (img.empty()) break;
+    // Line mode; raw line mode when that reads nothing (PSM 7 drops short lines of large glyphs).
+    OcrText t = ocr_line(img, Script::chinese, "", false);
+    if (t.symbols.empty()) t = ocr_line(img, Script::chinese, "", false, true);
+    Read r;
+    for (const auto& [sym, c] : t.symbols) {
+      std::string k = keep_cjk(sym, false, true);
+      for (auto& cp : utf8_code_points(k)) {
+        r.cps.push_back(cp);
+        r.conf.push_back(c);
+      }
+    }
+    if (r.cps.size() < 2 || r.cps.size() > 15) continue;
+    double sum = 0;
+    for (double c : r.conf) sum += c;
+    r.mean = sum / r.conf.size();
+    // Two confident reads that agree settle it.
+    for (const auto& o : reads)
+      if (o.cps == r.cps && o.mean >= 0.90 && r.mean >= 0.90) {
+        std::string v;
+        for (auto& cp : r.cps) v += cp;
+        return {v, std::max(o.mean, r.mean), true};
+      }
+    reads.push_back(std::move(r));
+  }
+  if (reads.empty()) return {};
+  // The length most reads (by confidence) give, then each position's best-supported character.
+  std::map<std::size_t, double> by_len;
+  for (const auto& r : reads) by_len[r.cps.size()] += r.mean;
+  std::size_t len = std::max_element(by_len.begin(), by_len.end(),
+                                     [](const auto& a, const auto& b) { return a.second < b.second; })->first;
+  std::string value;
+  double conf_sum = 0;
+  for (std::size_t i = 0; i < len; ++i) {
+    std::map<std::string, double> votes;
+    double total = 0;
+    for (const auto& r : reads)
+      if (r.cps.size() == len) {
+        votes[r.cps[i]] += r.conf[i];
+        total += r.conf[i];
+      }
+    auto win = std::max_element(votes.begin(), votes.end(),
+                                [](const auto& a, const auto& b) { return a.second < b.second; });
+    value += win->first;
+    // Confidence of the position: the winner's share of the votes times its mean confidence.
+    int n_win = 0;
+    for (const auto& r : reads)
+      if (r.cps.size() == len && r.cps[i] == win->first) ++n_win;
+    conf_sum += total > 0 ? (win->second / total) * (win->second / n_win) : 0;
+  }
+  return {value, conf_sum / len, true};
 }
 
 cv::Rect value_box(const cv::Mat& ink, double x0, double y_center, double x1, double half_h) {
@@ -242,16 +313,7 @@ Fields read_front_fields(const cv::Mat& bgr, const LayoutFit& fit, const cv::Mat
   // 姓名.
   {
     cv::Rect box = value_box(ink, vx, L::kNameRowY + dy, right, 2.8);
-    auto validate = [](const OcrText& t) -> std::optional<std::string> {
-      std::string s = keep_cjk(t.text, false, true);
-      auto n = utf8_code_points(s).size();
-      if (n < 2 || n > 15) return std::nullopt;
-      return s;
-    };
-    put(out, "name",
-        read_with_retries(flat, box, box.height - 2 * px(0.6), Script::chinese, "", false, validate, 0.85, {},
-                          name_target_height()),
-        false);
+    put(out, "name", read_name_voted(flat, box, box.height - 2 * px(0.6)), false);
   }
   // 性别 and 民族 share a row.
   {

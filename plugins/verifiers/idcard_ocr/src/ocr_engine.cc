@@ -48,14 +48,16 @@ std::string tessdata_dir() {
   return {};
 }
 
-OcrText ocr_line(const cv::Mat& gray, Script script, const std::string& whitelist, bool single_char) {
+OcrText ocr_line(const cv::Mat& gray, Script script, const std::string& whitelist, bool single_char, bool raw_line) {
   OcrText out;
   if (gray.empty() || gray.cols < 4 || gray.rows < 4) return out;
   cv::Mat img = gray.isContinuous() ? gray : gray.clone();
   Engine& e = engine(script);
   auto t0 = std::chrono::steady_clock::now();
   e.api.SetVariable("tessedit_char_whitelist", whitelist.c_str());
-  e.api.SetPageSegMode(single_char ? tesseract::PSM_SINGLE_CHAR : tesseract::PSM_SINGLE_LINE);
+  e.api.SetPageSegMode(single_char ? tesseract::PSM_SINGLE_CHAR
+                       : raw_line  ? tesseract::PSM_RAW_LINE
+                                   : tesseract::PSM_SINGLE_LINE);
   e.api.SetImage(img.data, img.cols, img.rows, 1, static_cast<int>(img.step));
   e.api.SetSourceResolution(300);
   if (e.api.Recognize(nullptr) != 0) return out;
@@ -70,6 +72,7 @@ OcrText ocr_line(const cv::Mat& gray, Script script, const std::string& whitelis
       std::string s(sym.get());
       if (s.empty() || s == " ") continue;
       out.text += s;
+      out.symbols.emplace_back(s, c);
       sum += c;
       mn = std::min(mn, c);
       ++n;
@@ -77,7 +80,7 @@ OcrText ocr_line(const cv::Mat& gray, Script script, const std::string& whitelis
   }
   out.confidence = n ? sum / n : 0;
   if (std::getenv("SHIMING_OCR_DEBUG_DIR"))
-    std::fprintf(stderr, "ocr %s %dx%d wl=%s -> '%s' %.2f %.1f ms\n", script == Script::chinese ? "chi" : "eng",
+    std::fprintf(stderr, "ocr %s%s %dx%d wl=%s -> '%s' %.2f %.1f ms\n", script == Script::chinese ? "chi" : "eng", raw_line ? " raw" : "",
                  img.cols, img.rows, whitelist.c_str(), out.text.c_str(), out.confidence,
                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   out.min_confidence = n ? mn : 0;

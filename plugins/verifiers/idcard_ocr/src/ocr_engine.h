@@ -2,6 +2,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <opencv2/core.hpp>
 
@@ -13,12 +15,16 @@ struct OcrText {
   std::string text;
   double confidence = 0;  // 0..1, the mean of the symbols' confidences
   double min_confidence = 0;
+  // Each recognised symbol (UTF-8) with its confidence 0..1, in reading order.
+  std::vector<std::pair<std::string, double>> symbols;
 };
 
 // Reads one line of text from a grey (CV_8U) image. `whitelist` limits the characters (empty =
 // all); `single_char` reads one character (PSM 10).
+// `raw_line` (PSM 13) skips Tesseract's layout analysis, which drops a line of only two or three
+// large glyphs; the crop must then be tight around the line.
 OcrText ocr_line(const cv::Mat& gray, Script script, const std::string& whitelist = {},
-                 bool single_char = false);
+                 bool single_char = false, bool raw_line = false);
 
 // The tessdata directory in use (TESSDATA_PREFIX, else the Debian path); empty if the models
 // are missing.

@@ -78,6 +78,11 @@ cv::Mat prepare(const cv::Mat& flat, cv::Rect box, Prep prep, int text_height, i
   if (prep == Prep::binary) {
     cv::GaussianBlur(crop, crop, {3, 3}, 0);
     cv::threshold(crop, crop, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+  } else if (prep == Prep::adaptive) {
+    // Local threshold: uneven light and glare across the line (block about two text heights).
+    int block = std::max(15, (target_height * 2) | 1);
+    cv::GaussianBlur(crop, crop, {3, 3}, 0);
+    cv::adaptiveThreshold(crop, crop, 255, cv::ADAPTIVE_THRESH_GAUSSIAN_C, cv::THRESH_BINARY, block, 12);
   } else if (prep == Prep::sharp) {
     cv::Mat blur;
     cv::GaussianBlur(crop, blur, {0, 0}, 2.0);

@@ -34,7 +34,7 @@ std::vector<Band> find_bands(const cv::Mat& mask, cv::Rect roi, int min_pixels, 
 cv::Rect ink_box(const cv::Mat& mask, cv::Rect roi, int pad, int min_col_pixels = 1);
 
 // A crop prepared for Tesseract: a margin of white, text height brought to ~`target_height`.
-enum class Prep { flat, binary, sharp };
+enum class Prep { flat, binary, sharp, adaptive };
 cv::Mat prepare(const cv::Mat& flat, cv::Rect box, Prep prep, int text_height, int target_height = 40);
 
 }  // namespace shiming::idcard_ocr
