@@ -53,7 +53,8 @@ void register_case_routes(http::Router& router, ApiContext& ctx, std::size_t upl
                                       {"phone", V::string, true, 20},
                                       {"exam_session", V::string, true, 32},
                                       {"channel", V::string, false, 32},
-                                      {"email", V::string, false, 254}});
+                                      {"email", V::string, false, 254},
+                                      {"consent_text_version", V::string, false, 32}});
     if (!body) return error_response(body.error());
     sdk::OpenCaseRequest r;
     r.province = req.params["province"];
@@ -73,8 +74,16 @@ void register_case_routes(http::Router& router, ApiContext& ctx, std::size_t upl
     sdk::Actor actor = req.actor.role == "anonymous" ? sdk::Actor{"citizen", "", "", "citizen"} : req.actor;
     auto opened = ctx.hub.case_service().open(r, actor);
     if (!opened) return error_response(opened.error());
+    // Consent to the processing of personal data, as the web page shows it: which text version,
+    // recorded at the hub's time (the case id is the key: one consent per case).
+    nlohmann::json consent;
+    if (auto v = body->value("consent_text_version", ""); !v.empty()) {
+      consent = {{"text_version", v}, {"given_at", format_time(ctx.hub.clock().now())}};
+      if (auto s = ctx.hub.records().put("consents", opened->case_id, consent, opened->case_id); !s)
+        return error_response(s.error());
+    }
     return ok({{"case_id", opened->case_id}, {"candidate_id", opened->candidate_id},
-               {"token", opened->citizen_token}, {"status", "collecting"}},
+               {"token", opened->citizen_token}, {"status", "collecting"}, {"consent", consent}},
               201);
   });
 
@@ -134,8 +143,8 @@ void register_case_routes(http::Router& router, ApiContext& ctx, std::size_t upl
       for (const auto& s : ch->pipeline)
         if (s.verifier == "liveness") step = &s;
     if (!step)
-      return error_response({"LIVENESS_NOT_REQUIRED", "This channel does not use a liveness check.",
-                             "该渠道不需要活体检测。", ""});
+      return sdk::HttpResponse::error(409, {"LIVENESS_NOT_REQUIRED", "This channel does not use a liveness check.",
+                                            "该渠道不需要活体检测。", ""});
     std::vector<std::string> enabled = step->params.value("actions", std::vector<std::string>{"blink", "turn_left", "turn_right"});
     int length = step->params.value("challenge_length", 2);
     int ttl = step->params.value("challenge_ttl_seconds", 60);

@@ -4,6 +4,8 @@
 
 namespace shiming::api {
 
+void register_page_routes(http::Router& router, ApiContext& ctx);  // api_pages.cc
+
 void register_public_routes(http::Router& router, ApiContext& ctx) {
   router.add("GET", "/healthz", [&ctx](sdk::HttpRequest&) {
     try {
@@ -99,6 +101,8 @@ void register_public_routes(http::Router& router, ApiContext& ctx) {
                       {"sdk", std::to_string(p.library.sdk_major) + "." + std::to_string(p.library.sdk_minor)}});
     return ok({{"plugins", list}});
   });
+
+  register_page_routes(router, ctx);
 }
 
 }  // namespace shiming::api

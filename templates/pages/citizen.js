@@ -1,0 +1,288 @@
+// Citizen flow: province/session, consent, identity, ID photos, liveness, status.
+"use strict";
+const CONSENT_VERSION = "2026-1";  // the consent text shown on the first step
+const S = { province: "", session: "", caseId: "", token: "", candidateId: "" };
+const $ = (id) => document.getElementById(id);
+const ACTIONS = {
+  blink: ["眨眨眼", "Blink"], turn_left: ["向左转头", "Turn your head left"],
+  turn_right: ["向右转头", "Turn your head right"], nod: ["点点头", "Nod"],
+  open_mouth: ["张张嘴", "Open your mouth"], smile: ["微笑", "Smile"],
+};
+const STATUS = {
+  collecting: ["资料收集中", "Collecting documents"], submitted: ["已提交，等待处理", "Submitted, waiting to be processed"],
+  processing: ["自动核验中", "Automatic checks running"], pending_review: ["人工审核中", "Waiting for a reviewer"],
+  verified: ["已通过认证", "Verified"], rejected: ["未通过认证", "Not verified"], expired: ["已过期", "Expired"],
+};
+function show(step) {
+  for (const s of document.querySelectorAll("main > section")) s.hidden = s.id !== step;
+  const h = document.querySelector("#" + step + " h2");
+  if (h) { h.tabIndex = -1; h.focus(); }
+}
+
+// GB 11643 check character: weights 2^(17-i) mod 11, "10X98765432".
+function idCheck(v) {
+  v = v.trim().toUpperCase();
+  if (v.length === 0) return null;
+  if (!/^\d{17}[\dX]$/.test(v)) {
+    if (v.length < 18 && /^\d*$/.test(v)) return { ok: false, text: msg("还需输入 " + (18 - v.length) + " 位", (18 - v.length) + " more characters") };
+    return { ok: false, text: msg("身份证号应为18位：17位数字加1位数字或X", "An ID number is 17 digits followed by a digit or X") };
+  }
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += (v.charCodeAt(i) - 48) * w[i];
+  const c = "10X98765432"[sum % 11];
+  if (c !== v[17]) return { ok: false, text: msg("最后一位校验码不对，请核对（应为 " + c + "）", "The last character (check character) does not match: please check the number") };
+  return { ok: true, text: msg("身份证号格式正确", "ID number format is correct") };
+}
+function hint(el, r) {
+  el.textContent = r ? r.text : "";
+  el.className = "hint" + (r ? (r.ok ? " good" : " bad") : "");
+}
+
+async function loadProvinces() {
+  const r = await api("GET", "/api/v1/provinces");
+  const sel = $("province");
+  sel.textContent = "";
+  if (!r.ok) { $("choose-error").textContent = apiError(r.body, r.status); return; }
+  for (const p of r.body.provinces) {
+    if (!p.channels.includes("online")) continue;
+    const o = document.createElement("option");
+    o.value = p.code;
+    o.textContent = lang === "en" ? p.name_en || p.name : p.name;
+    sel.appendChild(o);
+  }
+  if (S.province) sel.value = S.province;
+  await loadSessions();
+}
+async function loadSessions() {
+  S.province = $("province").value;
+  const sel = $("session");
+  sel.textContent = "";
+  if (!S.province) return;
+  const r = await api("GET", "/api/v1/provinces/" + encodeURIComponent(S.province) + "/sessions");
+  if (r.ok) for (const s of r.body.sessions) {
+    const o = document.createElement("option");
+    o.value = s.id;
+    o.textContent = (lang === "en" ? s.name_en || s.name : s.name) + (s.registration_is_open ? "" : msg("（未开放）", " (closed)"));
+    o.disabled = !s.registration_is_open;
+    sel.appendChild(o);
+  }
+  const firstOpen = [...sel.options].find((o) => !o.disabled);
+  if (firstOpen) sel.value = firstOpen.value;
+  loadBusy();
+}
+// Busy-time notice: only when the load endpoint exists and answers.
+async function loadBusy() {
+  const el = $("busy");
+  el.hidden = true;
+  try {
+    const r = await api("GET", "/api/v1/provinces/" + encodeURIComponent(S.province) + "/load");
+    if (!r.ok || !r.body) return;
+    const b = r.body;
+    const busy = b.busy || b.level === "high" || b.level === "busy";
+    if (!busy && !b.message && !b.message_zh) return;
+    el.textContent = lang === "en" ? (b.message || "Many candidates are verifying now; it may take longer than usual.")
+                                   : (b.message_zh || "当前认证人数较多，处理时间可能延长。");
+    el.hidden = false;
+  } catch (_) { /* no load endpoint: no notice */ }
+}
+
+async function openCase() {
+  const err = $("identity-error");
+  err.textContent = "";
+  const name = $("name").value.trim(), id = $("idnum").value.trim().toUpperCase(), phone = $("phone").value.trim();
+  const chk = idCheck(id);
+  if (!name) { err.textContent = msg("请填写姓名", "Please enter your name"); $("name").focus(); return; }
+  if (!chk || !chk.ok) { err.textContent = chk ? chk.text : msg("请填写身份证号", "Please enter your ID number"); $("idnum").focus(); return; }
+  if (!/^1\d{10}$/.test(phone)) { err.textContent = msg("请填写11位手机号", "Please enter an 11-digit mobile number"); $("phone").focus(); return; }
+  const sex = (id.charCodeAt(16) - 48) % 2 === 1 ? "M" : "F";
+  const r = await api("POST", "/api/v1/provinces/" + encodeURIComponent(S.province) + "/cases",
+    { name, id_number: id, sex, phone, exam_session: S.session, channel: "online",
+      consent_text_version: CONSENT_VERSION });
+  if (!r.ok) { err.textContent = apiError(r.body, r.status); return; }
+  S.caseId = r.body.case_id; S.token = r.body.token; S.candidateId = r.body.candidate_id;
+  sessionStorage.setItem("case", JSON.stringify(S));
+  show("step-docs");
+}
+
+async function upload(kind, input, out) {
+  const f = input.files[0];
+  if (!f) return false;
+  out.className = "hint";
+  out.textContent = msg("正在上传…", "Uploading…");
+  const r = await api("PUT", "/api/v1/cases/" + S.caseId + "/documents/" + kind, f,
+                      { token: S.token, headers: { "Content-Type": f.type || "image/jpeg" } });
+  if (!r.ok) { hint(out, { ok: false, text: apiError(r.body, r.status) }); return false; }
+  hint(out, { ok: true, text: msg("已上传（" + Math.round(f.size / 1024) + " KB）", "Uploaded (" + Math.round(f.size / 1024) + " KB)") });
+  return true;
+}
+const uploaded = { front: false, back: false };
+
+// Liveness: challenge -> prompts with countdown -> frames from the camera as MJPEG (15 fps) -> upload.
+let stream = null;
+async function startCamera() {
+  if (stream) return stream;
+  stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480, facingMode: "user" }, audio: false });
+  $("preview").srcObject = stream;
+  await $("preview").play();
+  return stream;
+}
+function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
+async function recordMjpeg(video, seconds, fps) {
+  const c = document.createElement("canvas");
+  c.width = video.videoWidth || 640; c.height = video.videoHeight || 480;
+  const g = c.getContext("2d");
+  const parts = [];
+  const n = Math.round(seconds * fps);
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    g.drawImage(video, 0, 0, c.width, c.height);
+    parts.push(await new Promise((res) => c.toBlob(res, "image/jpeg", 0.85)));
+    const wait = t0 + ((i + 1) * 1000) / fps - performance.now();
+    if (wait > 0) await sleep(wait);
+  }
+  return new Blob(parts, { type: "video/x-motion-jpeg" });
+}
+const ADVICE = {
+  TOO_DARK: ["光线太暗：请到明亮处，避免背光", "Too dark: move to a bright place, avoid back light"],
+  BACKLIGHT: ["背光：请面向光源", "Back light: face the light"],
+  BLURRY: ["画面模糊：请擦拭镜头并保持手机稳定", "Blurry: clean the lens and hold the phone still"],
+  NO_FACE: ["未检测到人脸：请正对摄像头", "No face found: look straight at the camera"],
+  PRINTED_PHOTO: ["检测到照片翻拍：请本人面对摄像头完成动作", "A photo was detected: please do the actions yourself in front of the camera"],
+  STATIC_IMAGE: ["画面静止：请按提示完成动作", "The picture did not move: please do the actions as prompted"],
+};
+function adviceFor(finding) {
+  const out = [];
+  for (const r of (finding && finding.reasons) || []) {
+    const code = typeof r === "string" ? r : r.code;
+    const a = ADVICE[code];
+    if (typeof r === "object" && (r.message || r.message_zh)) out.push(lang === "en" ? r.message || r.message_zh : r.message_zh || r.message);
+    else if (a) out.push(msg(a[0], a[1]));
+    else if (code) out.push(code);
+  }
+  if (!out.length) out.push(msg("请换到光线均匀的地方，擦拭镜头，或换一台设备重试", "Try a place with even light, clean the lens, or use another device"));
+  return out;
+}
+async function runLiveness() {
+  const err = $("liveness-error");
+  err.textContent = "";
+  $("start-liveness").disabled = true;
+  try {
+    await startCamera();
+    const ch = S.challenge ? { ok: true, body: S.challenge }
+                           : await api("POST", "/api/v1/cases/" + S.caseId + "/liveness/challenge", undefined, { token: S.token });
+    S.challenge = null;  // one clip per challenge: a retry asks for a new one
+    if (!ch.ok) { err.textContent = apiError(ch.body, ch.status); return; }
+    for (let i = 3; i > 0; i--) { $("countdown").textContent = String(i); await sleep(1000); }
+    $("countdown").textContent = "";
+    const video = $("preview");
+    const clips = [];
+    // Each action gets its prompt while the clip records; one clip for the whole challenge.
+    const per = 2.0, fps = 15;
+    const rec = recordMjpeg(video, per * ch.body.actions.length + 1, fps);
+    for (const a of ch.body.actions) {
+      const p = ACTIONS[a] || [a, a];
+      $("prompt").textContent = msg(p[0], p[1]);
+      for (let s = per; s > 0; s -= 1) { $("countdown").textContent = String(s); await sleep(1000); }
+    }
+    $("prompt").textContent = msg("请保持不动", "Hold still");
+    clips.push(await rec);
+    $("prompt").textContent = msg("正在上传…", "Uploading…");
+    $("countdown").textContent = "";
+    const up = await api("PUT", ch.body.upload, clips[0], { token: S.token, headers: { "Content-Type": "video/x-motion-jpeg" } });
+    if (!up.ok) { err.textContent = apiError(up.body, up.status); $("prompt").textContent = ""; return; }
+    $("prompt").textContent = "";
+    stopCamera();
+    await submitCase(err);
+  } catch (e) {
+    err.textContent = msg("无法打开摄像头：请允许使用摄像头，或换一台设备", "Cannot open the camera: allow camera access or use another device");
+  } finally {
+    $("start-liveness").disabled = false;
+  }
+}
+async function submitCase(errEl) {
+  const sub = await api("POST", "/api/v1/cases/" + S.caseId + "/submit", undefined, { token: S.token });
+  if (!sub.ok) { errEl.textContent = apiError(sub.body, sub.status); return; }
+  location.hash = "status";
+  show("step-status");
+  await pollStatus();
+}
+// After the ID photos: a liveness challenge when the channel's rules ask for one, else submit.
+async function afterDocs() {
+  const err = $("docs-error");
+  err.textContent = "";
+  const ch = await api("POST", "/api/v1/cases/" + S.caseId + "/liveness/challenge", undefined, { token: S.token });
+  if (ch.ok) { S.challenge = ch.body; show("step-liveness"); return; }
+  if (ch.body && ch.body.error && ch.body.error.code === "LIVENESS_NOT_REQUIRED") return submitCase(err);
+  err.textContent = apiError(ch.body, ch.status);
+}
+function stopCamera() {
+  if (stream) for (const tr of stream.getTracks()) tr.stop();
+  stream = null;
+}
+
+async function refreshStatus() {
+  const r = await api("GET", "/api/v1/cases/" + S.caseId, undefined, { token: S.token });
+  if (!r.ok) { $("status-text").textContent = apiError(r.body, r.status); return null; }
+  const c = r.body;
+  const st = STATUS[c.status] || [c.status_zh || c.status, c.status];
+  $("status-text").textContent = msg(st[0], st[1]);
+  $("status-text").dataset.status = c.status;
+  const ul = $("status-reasons");
+  ul.textContent = "";
+  $("status-next").textContent = "";
+  $("ticket").hidden = true;
+  if (c.status === "pending_review" || c.status === "submitted" || c.status === "processing") {
+    if (c.due_at) $("status-next").textContent = msg("预计最晚于 " + c.due_at.slice(0, 10) + " 前给出结果。", "Expected by " + c.due_at.slice(0, 10) + ".");
+  } else if (c.status === "verified") {
+    const a = $("ticket");
+    a.href = "/api/v1/candidates/" + encodeURIComponent(c.candidate_id || S.candidateId) + "/sessions/" +
+             encodeURIComponent(c.exam_session) + "/admission-ticket";
+    a.hidden = false;
+    $("status-next").textContent = msg("认证已通过，可以下载准考证。", "You are verified; download your admission ticket.");
+  } else if (c.status === "rejected" || c.status === "collecting") {
+    const liveness = (c.findings || []).filter((f) => f.outcome !== "pass");
+    for (const f of liveness) for (const a of adviceFor(f)) { const li = document.createElement("li"); li.textContent = a; ul.appendChild(li); }
+    for (const d of c.decisions || []) for (const rr of d.reasons || []) { const li = document.createElement("li"); li.textContent = typeof rr === "string" ? rr : (lang === "en" ? rr.message || rr.code : rr.message_zh || rr.code); ul.appendChild(li); }
+    $("status-next").textContent = msg("您可以重新在线认证（补实名），或到就近的认证窗口办理加急认证，咨询电话 12345。",
+      "You may verify online again, or go to a verification office for expedited verification; hotline 12345.");
+  }
+  return c;
+}
+async function pollStatus() {
+  for (let i = 0; i < 120; i++) {
+    const c = await refreshStatus();
+    if (!c || !["submitted", "processing"].includes(c.status)) return;
+    await sleep(1000);
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const saved = sessionStorage.getItem("case");
+  if (saved) Object.assign(S, JSON.parse(saved));
+  loadProvinces();
+  document.addEventListener("langchange", () => { loadProvinces(); if (S.caseId && !$("step-status").hidden) refreshStatus(); });
+  $("province").addEventListener("change", loadSessions);
+  $("to-identity").addEventListener("click", () => {
+    S.session = $("session").value;
+    if (!S.session) { $("choose-error").textContent = msg("请选择考试场次", "Please choose an exam session"); return; }
+    if (!$("consent").checked) { $("choose-error").textContent = msg("请先阅读并同意个人信息处理说明", "Please read and accept the personal data notice first"); return; }
+    S.consentAt = new Date().toISOString();
+    $("choose-error").textContent = "";
+    show("step-identity");
+  });
+  $("idnum").addEventListener("input", () => hint($("idnum-msg"), idCheck($("idnum").value)));
+  $("phone").addEventListener("input", () => {
+    const v = $("phone").value.trim();
+    hint($("phone-msg"), v === "" ? null : /^1\d{10}$/.test(v) ? { ok: true, text: msg("手机号格式正确", "Phone number format is correct") }
+                                            : { ok: false, text: msg("手机号应为以1开头的11位数字", "A mobile number is 11 digits starting with 1") });
+  });
+  $("open-case").addEventListener("click", openCase);
+  const docs = async () => { $("to-liveness").disabled = !(uploaded.front && uploaded.back); };
+  $("front").addEventListener("change", async () => { uploaded.front = await upload("id-front", $("front"), $("front-msg")); docs(); });
+  $("back").addEventListener("change", async () => { uploaded.back = await upload("id-back", $("back"), $("back-msg")); docs(); });
+  $("to-liveness").addEventListener("click", afterDocs);
+  $("start-liveness").addEventListener("click", runLiveness);
+  $("refresh").addEventListener("click", refreshStatus);
+  if (S.caseId && location.hash === "#status") { show("step-status"); refreshStatus(); }
+});

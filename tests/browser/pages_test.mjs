@@ -1,0 +1,244 @@
+// Citizen and staff pages in Debian chromium (headless, playwright-core) against the real
+// shiming-host on loopback: the citizen opens a case (consent, live ID-number check, ID photos),
+// submits; a reviewer logs in, finds the case in the queue, sees the evidence images and
+// approves; the citizen's status page then shows "verified" and the admission-ticket link; an
+// admin sees the loaded plugins and the effective rules. Screenshots at 360 px and 1280 px,
+// no console errors, axe-core: no serious or critical violations.
+//
+// node pages_test.mjs --host BIN --ctl BIN --plugins DIR --config FILE --out DIR
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
+  if (a.startsWith("--")) acc.push([a.slice(2), all[i + 1]]);
+  return acc;
+}, []));
+for (const k of ["host", "ctl", "plugins", "config", "out"])
+  if (!args[k]) { console.error("missing --" + k); process.exit(2); }
+
+const out = path.resolve(args.out);
+const work = fs.mkdtempSync(path.join(fs.mkdirSync(out, { recursive: true }) || out, "run-"));
+const shots = path.join(out, "screenshots");
+fs.mkdirSync(shots, { recursive: true });
+const db = "sqlite:" + path.join(work, "shiming.db");
+let failures = 0;
+function check(cond, what) {
+  if (cond) console.log("ok   " + what);
+  else { failures++; console.log("FAIL " + what); }
+}
+
+// --- the real host ---
+const hostLog = fs.openSync(path.join(work, "host.log"), "w");
+const host = spawn(args.host, ["--config", args.config, "--listen", "127.0.0.1:0", "--data-dir", work,
+                               "--plugin-dir", args.plugins, "--database", db],
+                   { stdio: ["ignore", hostLog, hostLog] });
+let hostExited = null;
+host.on("exit", (code, sig) => { hostExited = code ?? sig; });
+async function hostPort() {
+  for (let i = 0; i < 600; i++) {
+    const m = /"listening".*?"port":(\d+)/.exec(fs.readFileSync(path.join(work, "host.log"), "utf8"));
+    if (m) return Number(m[1]);
+    if (hostExited !== null) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("host did not start:\n" + fs.readFileSync(path.join(work, "host.log"), "utf8"));
+}
+function addUser(name, role, password) {
+  const r = spawnSync(args.ctl, ["--config", args.config, "--database", db, "user", "add", name,
+                                 "--province", "testprov", "--role", role], { input: password + "\n", encoding: "utf8" });
+  if (r.status !== 0) throw new Error("shimingctl user add failed: " + r.stdout + r.stderr);
+}
+
+// A valid ID number (GB 11643 check character) in the test province (region 11).
+function withCheck(s17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(s17[i]) * w[i];
+  return s17 + "10X98765432"[sum % 11];
+}
+
+let browser;
+const consoleErrors = [];
+// Failed loads the test provokes or the pages expect: the deliberately wrong password (401), the
+// optional load endpoint (may be absent), the 409 LIVENESS_NOT_REQUIRED that steers the flow.
+const expectedFailures = [/\/load$/, /\/liveness\/challenge$/, /\/auth\/login$/];
+function watch(page, name) {
+  page.on("pageerror", (e) => consoleErrors.push(name + ": " + e.message));
+  page.on("console", (m) => {
+    if (m.type() !== "error") return;
+    const url = (m.location() && m.location().url) || "";
+    if (m.text().startsWith("Failed to load resource") && expectedFailures.some((re) => re.test(url))) return;
+    consoleErrors.push(name + ": " + m.text() + " " + url);
+  });
+}
+const axeSource = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+async function axe(page, what) {
+  await page.addScriptTag({ content: axeSource });
+  const res = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
+  const bad = res.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  check(bad.length === 0, "axe: no serious violations on " + what +
+        (bad.length ? " -- " + bad.map((v) => v.id + ": " + v.nodes.map((n) => n.target.join(" ")).join(", ")).join("; ") : ""));
+}
+async function shot(page, name) {
+  const vp = page.viewportSize();
+  await page.screenshot({ path: path.join(shots, name + "-360.png"), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.screenshot({ path: path.join(shots, name + "-1280.png"), fullPage: true });
+  await page.setViewportSize(vp);
+}
+
+try {
+  const port = await hostPort();
+  const base = "http://127.0.0.1:" + port;
+  addUser("rev1", "reviewer", "Review-Pass-2026!");
+  addUser("adm1", "admin", "Admin-Pass-2026!");
+
+  // Static route: content types, cache headers, refusals.
+  {
+    const idx = await fetch(base + "/");
+    check(idx.status === 200 && idx.headers.get("content-type").startsWith("text/html"), "GET / is HTML");
+    check(idx.headers.get("cache-control") === "no-cache", "GET / is revalidated (no-cache)");
+    const js = await fetch(base + "/static/citizen.js");
+    check(js.status === 200 && js.headers.get("content-type").startsWith("text/javascript"), "script content type");
+    check((js.headers.get("cache-control") || "").includes("max-age"), "script is cacheable");
+    for (const bad of ["/static/..%2fhost.yaml", "/static/%2e%2e/%2e%2e/etc/passwd", "/static/nothing.js", "/static/index.html"]) {
+      const r = await fetch(base + bad);
+      check(r.status === 400 || r.status === 404, "refused " + bad + " (" + r.status + ")");
+    }
+  }
+
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+  });
+  // bypassCSP: axe-core is injected as an inline script; the pages themselves run under their CSP.
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, bypassCSP: true, locale: "zh-CN" });
+  const page = await ctx.newPage();
+  watch(page, "citizen");
+
+  // 1. Province, session, reasons, consent.
+  await page.goto(base + "/");
+  await page.waitForSelector("#province option[value=testprov]", { state: "attached" });
+  await page.selectOption("#province", "testprov");
+  await page.waitForSelector("#session option[value='2026-11']", { state: "attached" });
+  await shot(page, "citizen-1-choose");
+  await axe(page, "citizen: choose");
+  await page.click("#to-identity");
+  check((await page.textContent("#choose-error")).includes("同意"), "consent is required before going on");
+  await page.check("#consent");
+  await page.click("#to-identity");
+  await page.waitForSelector("#step-identity:not([hidden])");
+
+  // English switch and back.
+  await page.click("#lang");
+  check((await page.textContent("#h-identity")) === "Your details", "English switch");
+  await page.click("#lang");
+  check((await page.textContent("#h-identity")) === "填写身份信息", "back to Chinese");
+
+  // 2. Identity with the live check-character message.
+  const id = withCheck("11010119900307123");
+  const wrong = id.slice(0, 17) + (id[17] === "0" ? "1" : "0");
+  await page.fill("#name", "张三");
+  await page.fill("#idnum", wrong);
+  check((await page.textContent("#idnum-msg")).includes("校验码"), "wrong check character is reported as typed");
+  await page.fill("#idnum", id.slice(0, 10));
+  check((await page.textContent("#idnum-msg")).includes("还需输入 8 位"), "a short number says how many are missing");
+  await page.fill("#idnum", id);
+  check((await page.textContent("#idnum-msg")).includes("正确"), "valid number accepted as typed");
+  await page.fill("#phone", "13800138000");
+  await shot(page, "citizen-2-identity");
+  await axe(page, "citizen: identity");
+  await page.click("#open-case");
+  await page.waitForSelector("#step-docs:not([hidden])");
+
+  // 3. ID card photos (JPEGs drawn by the browser itself).
+  const jpeg = async (label) => Buffer.from((await page.evaluate((l) => {
+    const c = document.createElement("canvas");
+    c.width = 856; c.height = 540;
+    const g = c.getContext("2d");
+    g.fillStyle = "#e8eef5"; g.fillRect(0, 0, c.width, c.height);
+    g.fillStyle = "#123"; g.font = "48px sans-serif"; g.fillText(l, 60, 120);
+    return c.toDataURL("image/jpeg", 0.9).split(",")[1];
+  }, label)), "base64");
+  await page.setInputFiles("#front", { name: "front.jpg", mimeType: "image/jpeg", buffer: await jpeg("居民身份证 front") });
+  await page.waitForFunction(() => document.querySelector("#front-msg").classList.contains("good"));
+  await page.setInputFiles("#back", { name: "back.jpg", mimeType: "image/jpeg", buffer: await jpeg("居民身份证 back") });
+  await page.waitForFunction(() => !document.querySelector("#to-liveness").disabled);
+  check((await page.textContent("#front-msg")).includes("已上传"), "upload feedback shown");
+  await shot(page, "citizen-3-docs");
+  await axe(page, "citizen: documents");
+  const caseId = await page.evaluate(() => JSON.parse(sessionStorage.getItem("case")).caseId);
+
+  // 4. No liveness in this province's rules: submitted straight away; status page.
+  await page.click("#to-liveness");
+  await page.waitForSelector("#step-status:not([hidden])");
+  await page.waitForFunction(() => document.querySelector("#status-text").dataset.status === "pending_review", null, { timeout: 30000 });
+  check((await page.textContent("#status-next")).includes("预计"), "pending review shows the expected date");
+  await shot(page, "citizen-4-status-pending");
+  await axe(page, "citizen: status");
+
+  // 5. Reviewer: login, queue, case with evidence images (no-store), approve.
+  const staff = await ctx.newPage();
+  watch(staff, "staff");
+  await staff.goto(base + "/staff");
+  await shot(staff, "staff-1-login");
+  await axe(staff, "staff: login");
+  await staff.fill("#user", "rev1");
+  await staff.fill("#password", "wrong-password");
+  await staff.click("#login-form button[type=submit]");
+  await staff.waitForFunction(() => document.querySelector("#login-error").textContent.length > 0);
+  check(true, "wrong password refused: " + (await staff.textContent("#login-error")));
+  await staff.fill("#password", "Review-Pass-2026!");
+  await staff.click("#login-form button[type=submit]");
+  await staff.waitForSelector("#queue:not([hidden])");
+  await staff.waitForSelector(`#queue-rows a:text("${caseId}")`);
+  await shot(staff, "staff-2-queue");
+  await axe(staff, "staff: queue");
+  const evidence = staff.waitForResponse((r) => r.url().includes("/evidence/id-front"));
+  await staff.click(`#queue-rows a:text("${caseId}")`);
+  const ev = await evidence;
+  check(ev.status() === 200 && ev.headers()["cache-control"] === "no-store", "evidence image served with no-store");
+  await staff.waitForSelector("#evidence img[alt=id-back]");
+  check((await staff.textContent("#case-facts")).includes("*"), "identity is masked in the case view");
+  await shot(staff, "staff-3-case");
+  await axe(staff, "staff: case");
+  await staff.click("#approve");
+  await staff.waitForFunction(() => document.querySelector("#case-facts").dataset.decided === "approve");
+  check((await staff.textContent("#audit")).includes("verified"), "audit history lists the decision");
+
+  // 6. Citizen status: verified with the ticket link.
+  await page.click("#refresh");
+  await page.waitForFunction(() => document.querySelector("#status-text").dataset.status === "verified");
+  const href = await page.getAttribute("#ticket", "href");
+  check(!(await page.isHidden("#ticket")) && /\/api\/v1\/candidates\/[^/]+\/sessions\/2026-11\/admission-ticket$/.test(href),
+        "verified status shows the admission-ticket link " + href);
+  await shot(page, "citizen-5-status-verified");
+
+  // 7. Admin: loaded plugins and effective rules.
+  await staff.click("#logout");
+  await staff.waitForSelector("#login:not([hidden])");
+  await staff.fill("#user", "adm1");
+  await staff.fill("#password", "Admin-Pass-2026!");
+  await staff.click("#login-form button[type=submit]");
+  await staff.waitForSelector("#admin:not([hidden])");
+  await staff.waitForSelector("#plugin-rows td:text('id_number')");
+  await staff.waitForFunction(() => document.querySelector("#rules-json").textContent.includes("online"));
+  check(true, "admin page lists plugins and the effective rules");
+  await shot(staff, "staff-4-admin");
+  await axe(staff, "staff: admin");
+
+  check(consoleErrors.length === 0, "no console errors" + (consoleErrors.length ? ": " + consoleErrors.join(" | ") : ""));
+} catch (e) {
+  failures++;
+  console.log("FAIL " + (e.stack || e));
+} finally {
+  if (browser) await browser.close();
+  host.kill("SIGTERM");
+  await new Promise((r) => (hostExited !== null ? r() : host.on("exit", r)));
+}
+console.log(failures ? failures + " failure(s); host log: " + path.join(work, "host.log") : "all passed; screenshots in " + shots);
+process.exit(failures ? 1 : 0);
