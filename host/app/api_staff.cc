@@ -191,6 +191,7 @@ void register_public_routes(http::Router& router, ApiContext& ctx);
 void register_case_routes(http::Router& router, ApiContext& ctx, std::size_t upload_limit);
 void register_testing_routes(http::Router& router, ApiContext& ctx);
 void register_remedy_routes(http::Router& router, ApiContext& ctx);
+void register_ticket_routes(http::Router& router, ApiContext& ctx);
 }  // namespace api
 
 void register_routes(http::Router& router, ApiContext& ctx) {
@@ -200,6 +201,7 @@ void register_routes(http::Router& router, ApiContext& ctx) {
   api::register_channel_routes(router, ctx);
   api::register_testing_routes(router, ctx);
   api::register_remedy_routes(router, ctx);
+  api::register_ticket_routes(router, ctx);
 }
 
 }  // namespace shiming

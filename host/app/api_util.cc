@@ -82,6 +82,7 @@ nlohmann::json case_json(Hub& hub, const storage::CaseRecord& c, bool staff) {
   j["province"] = c.province;
   j["channel"] = c.channel;
   j["exam_session"] = c.exam_session;
+  j["candidate_id"] = c.candidate_id;  // {id} of /api/v1/candidates/{id}/...
   j["status"] = c.status;
   j["status_zh"] = status_label_zh(c.status);
   j["attempt"] = c.attempt;
@@ -95,7 +96,8 @@ nlohmann::json case_json(Hub& hub, const storage::CaseRecord& c, bool staff) {
   j["submitted_at"] = c.submitted_at ? nlohmann::json(format_time(*c.submitted_at)) : nlohmann::json();
   j["decided_at"] = c.decided_at ? nlohmann::json(format_time(*c.decided_at)) : nlohmann::json();
   j["due_at"] = c.due_at ? nlohmann::json(format_time(*c.due_at)) : nlohmann::json();
-  j["candidate_id"] = c.candidate_id;  // {id} of /api/v1/candidates/{id}/...
+  // The day the case should be finished (channel SLA in working days, 24 hours when expedited), in Beijing.
+  j["expected_completion_date"] = c.due_at ? nlohmann::json(format_date(china_date(*c.due_at))) : nlohmann::json();
   nlohmann::json docs = nlohmann::json::array();
   for (const auto& m : hub.evidence_repo.list(c.id)) {
     if (m.kind == "id-portrait" && !staff) continue;
@@ -109,8 +111,6 @@ nlohmann::json case_json(Hub& hub, const storage::CaseRecord& c, bool staff) {
   nlohmann::json findings = nlohmann::json::array();
   for (const auto& f : all) {
     if (f.job_id != last_run) continue;
-  // The day the case should be finished (channel SLA in working days, 24 hours when expedited), in Beijing.
-  j["expected_completion_date"] = c.due_at ? nlohmann::json(format_date(china_date(*c.due_at))) : nlohmann::json();
     nlohmann::json fj = {{"verifier", f.verifier}, {"outcome", f.outcome}, {"score", f.score},
                          {"reasons", f.reasons}};
     // Extracted fields (OCR text ...) are personal data: staff only.

@@ -231,6 +231,25 @@ TEST_F(Deadlines, AdminMovesTheClockAndDeadlinesFollowIt) {
   // The waiting case expired with the deadline too.
   EXPECT_EQ(api.call("GET", "/api/v1/cases/" + slow, "", slow_token).json().value("status", ""), "expired");
 
+  // Admission ticket (准考证): the case verified before the deadline prints one; the expired one gets
+  // 403 NOT_VERIFIED with the remedy (verification has closed).
+  {
+    std::string cand = api.call("GET", "/api/v1/cases/" + fast, "", fast_token).json().value("candidate_id", "");
+    auto ticket = api.call("GET", "/api/v1/candidates/" + cand + "/sessions/2027-05/admission-ticket", "", fast_token);
+    ASSERT_EQ(ticket.status, 200) << ticket.body;
+    EXPECT_NE(ticket.body.find("准考证"), std::string::npos);
+    EXPECT_NE(ticket.body.find("2027-05-29"), std::string::npos);
+    EXPECT_EQ(ticket.body.find("李四"), std::string::npos);  // masked
+    std::string other = api.call("GET", "/api/v1/cases/" + id, "", token).json().value("candidate_id", "");
+    auto no = api.call("GET", "/api/v1/candidates/" + other + "/sessions/2027-05/admission-ticket", "", token);
+    EXPECT_EQ(no.status, 403) << no.body;
+    EXPECT_EQ(error_code(no), "NOT_VERIFIED");
+    EXPECT_FALSE(no.json()["error"].value("remedy_zh", "").empty()) << no.body;
+    EXPECT_EQ(api.call("GET", "/api/v1/candidates/" + cand + "/sessions/2027-05/admission-ticket", "", token).status, 404);
+    EXPECT_EQ(error_code(api.call("GET", "/api/v1/candidates/" + cand + "/sessions/nope/admission-ticket", "", fast_token)),
+              "SESSION_NOT_FOUND");
+  }
+
   // Certificate claim: score_release 2027-07-01 + 30 days. Day 30 (07-31): the unverified candidate may
   // still verify; day 31: lapsed. The verified one is eligible.
   std::string unverified = api.call("GET", "/api/v1/cases/" + id, "", token).json().value("candidate_id", "");
