@@ -152,7 +152,11 @@ try {
   await page.fill("#phone", "13800138000");
   await shot(page, "citizen-2-identity");
   await axe(page, "citizen: identity");
+  const opened = page.waitForResponse((r) => r.url().endsWith("/api/v1/provinces/testprov/cases") && r.request().method() === "POST");
   await page.click("#open-case");
+  const openedBody = await (await opened).json();
+  check(openedBody.consent && openedBody.consent.text_version === "2026-1" && /^\d{4}-\d\d-\d\dT/.test(openedBody.consent.given_at),
+        "consent recorded with its text version and time: " + JSON.stringify(openedBody.consent));
   await page.waitForSelector("#step-docs:not([hidden])");
 
   // 3. ID card photos (JPEGs drawn by the browser itself).
