@@ -3,6 +3,7 @@
 // --allow-testing), an admin moving the clock over HTTP, and the case
 // service and the deadline sweeper following that clock.
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -277,6 +278,52 @@ TEST_F(Deadlines, AdminMovesTheClockAndDeadlinesFollowIt) {
   auto now = api.call("GET", "/api/v1/testing/clock", "", admin);
   EXPECT_EQ(now.status, 200);
   EXPECT_GT(now.json()["offset_seconds"].get<double>(), 0.0);
+}
+
+
+// The registration deadline job on two hosts sharing one database (MariaDB when
+// SHIMING_TEST_MYSQL_URL is set, else SQLite): each open case is expired once, with one audit
+// record, although both hosts' sweepers run (and run again) past the deadline.
+TEST_F(Deadlines, TwoHostsExpireEachCaseOnce) {
+  std::string data = make_temp_dir("deadlines_two");
+  const char* mysql = std::getenv("SHIMING_TEST_MYSQL_URL");
+  std::string db = mysql ? std::string(mysql) : "sqlite:" + data + "/shiming.db";
+  std::string config = root_ + "/config/host.yaml";
+  auto one = start_host(config, {"--allow-testing", "--data-dir", data}, db);
+  ASSERT_TRUE(one->start()) << one->log_text();
+  auto two = start_host(config, {"--allow-testing", "--data-dir", data}, db);
+  ASSERT_TRUE(two->start()) << two->log_text();
+  Api a(one->port()), b(two->port());
+  std::string admin_name = add_staff(config, db, "admin");
+  std::string reviewer_name = add_staff(config, db, "reviewer");
+  for (Api* api : {&a, &b}) {
+    std::string admin = login(*api, admin_name);
+    ASSERT_EQ(api->json("PUT", "/api/v1/testing/clock", {{"time", "2027-05-20T16:59:30+08:00"}}, admin).status, 200);
+  }
+  std::vector<std::pair<std::string, std::string>> cases;
+  for (int i = 0; i < 4; ++i) {
+    auto r = open_case(i % 2 ? b : a);
+    ASSERT_EQ(r.status, 201) << r.body;
+    cases.emplace_back(r.json().value("case_id", ""), r.json().value("token", ""));
+  }
+  for (Api* api : {&a, &b}) {
+    std::string admin = login(*api, admin_name);
+    ASSERT_EQ(api->json("PUT", "/api/v1/testing/clock", {{"advance_seconds", 60}}, admin).status, 200);
+  }
+  for (const auto& [id, token] : cases) {
+    const std::string cid = id, ctoken = token;
+    EXPECT_TRUE(eventually([&] {
+      return a.call("GET", "/api/v1/cases/" + cid, "", ctoken).json().value("status", "") == "expired";
+    }));
+  }
+  std::this_thread::sleep_for(6s);  // both sweepers run again (5 s interval)
+  std::string reviewer = login(a, reviewer_name);
+  for (const auto& [id, token] : cases) {
+    auto trail = a.call("GET", "/api/v1/review/" + id, "", reviewer).json()["audit"];
+    int expiries = 0;
+    for (const auto& e : trail) expiries += e["to"] == "expired";
+    EXPECT_EQ(expiries, 1) << trail.dump();
+  }
 }
 
 }  // namespace
