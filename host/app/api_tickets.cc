@@ -60,7 +60,13 @@ void register_ticket_routes(http::Router& router, ApiContext& ctx) {
     bool open = now < session->verification_deadline;
     std::string deadline = format_time(session->verification_deadline);
     if (!verified) {
-      if (latest && latest->status == case_status::kRejected)
+      // Rejected, or rejected and then expired with the deadline: the last decision tells.
+      bool rejected = false;
+      if (latest && (latest->status == case_status::kRejected || latest->status == case_status::kExpired)) {
+        auto decisions = ctx.hub.decisions.list(latest->id);
+        rejected = !decisions.empty() && decisions.back().decision == case_status::kRejected;
+      }
+      if (rejected)
         return refused("REJECTED", "Your identity verification was rejected: no admission ticket.",
                        "您的实名认证未通过，无法打印准考证。",
                        open ? "Start a new verification attempt before " + deadline + " (see the rejection reasons)."

@@ -154,7 +154,7 @@ TEST_F(Deadlines, AdminMovesTheClockAndDeadlinesFollowIt) {
   std::string clerk = login(api, clerk_name);
   reviewer = login(api, reviewer_name);
   std::vector<std::pair<std::string, std::string>> reviewed;  // {case id, citizen token}
-  for (int i = 0; i < 2; ++i) {
+  for (int i = 0; i < 3; ++i) {
     auto opened = open_case(api);
     ASSERT_EQ(opened.status, 201) << opened.body;
     std::string cid = opened.json().value("case_id", ""), ctoken = opened.json().value("token", "");
@@ -204,6 +204,10 @@ TEST_F(Deadlines, AdminMovesTheClockAndDeadlinesFollowIt) {
   EXPECT_EQ(expedites, 1) << trail.dump();
   auto decided = api.json("POST", "/api/v1/review/" + fast + "/decision", {{"decision", "approve"}}, reviewer);
   ASSERT_EQ(decided.status, 200) << decided.body;
+  const std::string rejected = reviewed[2].first, rejected_token = reviewed[2].second;
+  decided = api.json("POST", "/api/v1/review/" + rejected + "/decision",
+                     {{"decision", "reject"}, {"reasons", {"DOCUMENT_UNREADABLE"}}}, reviewer);
+  ASSERT_EQ(decided.status, 200) << decided.body;
 
   // One minute before the verification deadline a case may still be opened.
   ASSERT_EQ(api.json("PUT", "/api/v1/testing/clock", {{"time", "2027-05-20T16:59:00+08:00"}}, admin).status, 200);
@@ -247,6 +251,10 @@ TEST_F(Deadlines, AdminMovesTheClockAndDeadlinesFollowIt) {
     EXPECT_EQ(error_code(no), "NOT_VERIFIED");
     EXPECT_FALSE(no.json()["error"].value("remedy_zh", "").empty()) << no.body;
     EXPECT_EQ(api.call("GET", "/api/v1/candidates/" + cand + "/sessions/2027-05/admission-ticket", "", token).status, 404);
+    std::string rej = api.call("GET", "/api/v1/cases/" + rejected, "", rejected_token).json().value("candidate_id", "");
+    auto r403 = api.call("GET", "/api/v1/candidates/" + rej + "/sessions/2027-05/admission-ticket", "", rejected_token);
+    EXPECT_EQ(r403.status, 403) << r403.body;
+    EXPECT_EQ(error_code(r403), "REJECTED");
     EXPECT_EQ(error_code(api.call("GET", "/api/v1/candidates/" + cand + "/sessions/nope/admission-ticket", "", fast_token)),
               "SESSION_NOT_FOUND");
   }
