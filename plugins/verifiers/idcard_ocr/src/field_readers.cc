@@ -165,7 +165,21 @@ int name_target_height() {
 // The name: no rule can validate it, so several preprocessings and scales each read the line
 // and the reads vote character by character, weighted by Tesseract's confidence in each
 // character. Stops early when two reads agree with high confidence.
-Attempt read_name_voted(const cv::Mat& flat, cv::Rect box, int text_h) {
+Attempt read_name_voted(const cv::Mat& bgr, const cv::Mat& flat_in, cv::Rect box, int text_h) {
+  // The label 姓名 is printed in colour: a box that reaches into it keeps only the black value.
+  box &= cv::Rect(0, 0, flat_in.cols, flat_in.rows);
+  if (box.empty()) return {};
+  cv::Mat flat = flat_in.clone();
+  {
+    cv::Mat hsv;
+    cv::cvtColor(bgr(box), hsv, cv::COLOR_BGR2HSV);
+    cv::Mat g = flat(box);
+    for (int y = 0; y < g.rows; ++y)
+      for (int x = 0; x < g.cols; ++x) {
+        const auto& p = hsv.at<cv::Vec3b>(y, x);
+        if (p[1] > 60 && p[2] > 60) g.at<std::uint8_t>(y, x) = 255;
+      }
+  }
   struct Read {
     std::vector<std::string> cps;
     std::vector<double> conf;
@@ -313,7 +327,7 @@ Fields read_front_fields(const cv::Mat& bgr, const LayoutFit& fit, const cv::Mat
   // 姓名.
   {
     cv::Rect box = value_box(ink, vx, L::kNameRowY + dy, right, 2.8);
-    put(out, "name", read_name_voted(flat, box, box.height - 2 * px(0.6)), false);
+    put(out, "name", read_name_voted(bgr, flat, box, box.height - 2 * px(0.6)), false);
   }
   // 性别 and 民族 share a row.
   {
