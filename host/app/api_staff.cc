@@ -192,6 +192,7 @@ void register_case_routes(http::Router& router, ApiContext& ctx, std::size_t upl
 void register_testing_routes(http::Router& router, ApiContext& ctx);
 void register_remedy_routes(http::Router& router, ApiContext& ctx);
 void register_ticket_routes(http::Router& router, ApiContext& ctx);
+void register_help_routes(http::Router& router, ApiContext& ctx);  // api_help.cc
 }  // namespace api
 
 void register_routes(http::Router& router, ApiContext& ctx) {
@@ -202,6 +203,7 @@ void register_routes(http::Router& router, ApiContext& ctx) {
   api::register_testing_routes(router, ctx);
   api::register_remedy_routes(router, ctx);
   api::register_ticket_routes(router, ctx);
+  api::register_help_routes(router, ctx);
 }
 
 }  // namespace shiming
