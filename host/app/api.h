@@ -20,6 +20,9 @@ void register_routes(http::Router& router, ApiContext& ctx);
 
 // The HTTP status for an error code (one table for the whole API).
 int status_for(const std::string& code);
+// Codes a channel plugin's check_submit returned: requirements the submitter must still meet,
+// answered 422 from then on (the host cannot list every plugin's codes in advance).
+void note_submit_requirement_code(const std::string& code);
 sdk::HttpResponse error_response(const sdk::Error& e);
 
 }  // namespace shiming

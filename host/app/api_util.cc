@@ -1,6 +1,8 @@
 #include "app/api_util.h"
 
 #include <map>
+#include <mutex>
+#include <set>
 
 #include "app/case_service.h"
 #include "common/dates.h"
@@ -8,6 +10,16 @@
 #include "shiming/sdk/pii.h"
 
 namespace shiming {
+
+namespace {
+std::mutex g_requirement_mutex;
+std::set<std::string> g_requirement_codes;
+}  // namespace
+
+void note_submit_requirement_code(const std::string& code) {
+  std::lock_guard lock(g_requirement_mutex);
+  g_requirement_codes.insert(code);
+}
 
 int status_for(const std::string& code) {
   static const std::map<std::string, int> kStatus = {
@@ -34,7 +46,8 @@ int status_for(const std::string& code) {
   auto it = kStatus.find(code);
   if (it != kStatus.end()) return it->second;
   if (code.rfind("ID_", 0) == 0) return 422;
-  return 500;
+  std::lock_guard lock(g_requirement_mutex);
+  return g_requirement_codes.count(code) ? 422 : 500;
 }
 
 sdk::HttpResponse error_response(const sdk::Error& e) {

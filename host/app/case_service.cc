@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "app/api.h"
 #include "app/hub.h"
 #include "app/notifications.h"
 #include "common/dates.h"
@@ -252,7 +253,10 @@ sdk::Status CaseService::submit(const std::string& case_id, const sdk::Actor& ac
       return sdk::Error{"MISSING_DOCUMENT", "Upload the document '" + p.kind + "' before submitting.",
                         "提交前请先上传材料：" + p.kind + "。", p.kind};
   auto view = to_view(*c, exam_date_of(hub_, c->province, c->exam_session));
-  if (auto s = channel->check_submit(view, present, rules->settings); !s) return s;
+  if (auto s = channel->check_submit(view, present, rules->settings); !s) {
+    note_submit_requirement_code(s.error().code);
+    return s;
+  }
 
   auto now = hub_.clock().now();
   int sla = rules->sla_working_days > 0 ? rules->sla_working_days : channel->default_sla_working_days();

@@ -5,6 +5,7 @@
 function(shiming_add_plugin name)
   cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
   add_library(${name} MODULE ${ARG_SOURCES})
+  set_property(GLOBAL APPEND PROPERTY SHIMING_PLUGIN_TARGETS ${name})
   set_target_properties(${name} PROPERTIES
     PREFIX "lib" OUTPUT_NAME "${name}"
     CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)

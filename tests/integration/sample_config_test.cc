@@ -1,25 +1,69 @@
-// The shipped config/provinces loads with the plugins config/host.yaml lists,
+// The shipped config/provinces loads with the real plugin .so files that
+// config/host.yaml lists (their declared schemas check every step's params),
 // and the three sample provinces really differ.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
 #include <gtest/gtest.h>
 
+#include "app/hub.h"
 #include "rules/host_config.h"
+#include "rules/rules_check_cli.h"
 #include "rules/rules_loader.h"
-#include "plugin_stand_ins.h"
 
 namespace shiming::rules {
 namespace {
 
 const std::string kRulesDir = std::string(SHIMING_SOURCE_DIR) + "/config/provinces";
 
+// Every plugin in the build's plugin directory, probed the way shimingctl does; `hide` leaves
+// one out.
+class RealPlugins {
+ public:
+  explicit RealPlugins(const std::string& hide = "") {
+    std::vector<std::string> errors;
+    infos_ = shiming::probe_plugin_dir(SHIMING_PLUGIN_DIR, errors);
+    for (const auto& e : errors) ADD_FAILURE() << e;
+    infos_.erase(hide);
+  }
+  // The plugins config/host.yaml lists that this build left out (SHIMING_PLUGIN_FILTER).
+  std::vector<std::string> missing() const {
+    std::vector<std::string> out;
+    auto host = load_host_config(std::string(SHIMING_SOURCE_DIR) + "/config/host.yaml");
+    if (host)
+      for (const auto& p : host->plugins)
+        if (!infos_.count(p.name)) out.push_back(p.name);
+    return out;
+  }
+  PluginLookup lookup() const {
+    return [this](const std::string& name) -> const PluginInfo* {
+      auto it = infos_.find(name);
+      return it == infos_.end() ? nullptr : &it->second;
+    };
+  }
+
+ private:
+  std::map<std::string, PluginInfo> infos_;
+};
+
+#define SKIP_UNLESS_ALL_PLUGINS_BUILT(plugins)                                              \
+  if (auto m = (plugins).missing(); !m.empty())                                           \
+  GTEST_SKIP() << "this build leaves out plugins config/host.yaml lists, e.g. " << m[0]
+
 class SampleRules : public ::testing::Test {
  protected:
   void SetUp() override {
+    SKIP_UNLESS_ALL_PLUGINS_BUILT(plugins_);
     std::vector<Diagnostic> d;
     auto r = load_rules(kRulesDir, plugins_.lookup(), d);
     ASSERT_TRUE(r.ok()) << format_diagnostics(d);
     snapshot_ = *r;
   }
-  testing::StandInPlugins plugins_ = testing::sample_plugins();
+  RealPlugins plugins_;
   std::shared_ptr<const RulesSnapshot> snapshot_;
 };
 
@@ -30,7 +74,7 @@ TEST_F(SampleRules, ThreeProvincesLoad) {
     ASSERT_NE(p, nullptr);
     EXPECT_EQ(p->timezone, "Asia/Shanghai");
     EXPECT_NE(p->enabled_channel("online"), nullptr) << code;
-    EXPECT_EQ(p->sessions.size(), 2u) << code;
+    EXPECT_EQ(p->sessions.size(), 3u) << code;
     EXPECT_EQ(p->photo_requirements.size(), 3u) << code;
     EXPECT_FALSE(p->help.hotline.empty()) << code;
     EXPECT_EQ(snapshot_->effective(code)["code"], code);
@@ -81,7 +125,8 @@ TEST_F(SampleRules, SessionsPeaksAndDeadlines) {
   EXPECT_EQ(bj.current_session(*parse_time("2026-03-15T12:00:00+08:00")), s);
   EXPECT_EQ(bj.current_session(*parse_time("2026-01-01T00:00:00+08:00")), s);  // the next one
   EXPECT_EQ(bj.current_session(*parse_time("2026-06-01T00:00:00+08:00"))->id, "2026-11");
-  EXPECT_EQ(bj.current_session(*parse_time("2027-01-01T00:00:00+08:00")), nullptr);
+  EXPECT_EQ(bj.current_session(*parse_time("2027-01-01T00:00:00+08:00"))->id, "2027-05");
+  EXPECT_EQ(bj.current_session(*parse_time("2027-06-01T00:00:00+08:00")), nullptr);
   // Derived peaks: first day and last two days of registration.
   EXPECT_TRUE(bj.in_peak(*parse_time("2026-03-10T20:00:00+08:00")));
   EXPECT_FALSE(bj.in_peak(*parse_time("2026-03-11T09:00:00+08:00")));
@@ -114,15 +159,65 @@ TEST_F(SampleRules, HostYamlListsThePluginsThePipelinesUse) {
   EXPECT_EQ(host->rules_dir, std::filesystem::path(kRulesDir).lexically_normal().string());
 }
 
-TEST_F(SampleRules, WithoutTheOnlinePluginTheSampleIsRefused) {
-  testing::StandInPlugins only_id;
-  only_id.add("id_number", testing::id_number_stand_in());
+TEST(SampleRulesPlugins, WithoutTheOnlinePluginTheSampleIsRefused) {
+  RealPlugins no_online("online");
+  SKIP_UNLESS_ALL_PLUGINS_BUILT(RealPlugins());
   std::vector<Diagnostic> d;
-  EXPECT_FALSE(load_rules(kRulesDir, only_id.lookup(), d).ok());
-  // Each province file names the online channel itself: one error per province.
-  ASSERT_EQ(d.size(), 3u) << format_diagnostics(d);
-  for (const auto& x : d) EXPECT_NE(x.message.find("unknown plugin 'online'"), std::string::npos);
-  EXPECT_EQ(d[0].to_string().rfind(kRulesDir + "/beijing.yaml:9:3: unknown plugin 'online'", 0), 0u);
+  EXPECT_FALSE(load_rules(kRulesDir, no_online.lookup(), d).ok());
+  // Each province file names the online channel itself: one error per province, at its place.
+  std::vector<std::string> online_errors;
+  for (const auto& x : d)
+    if (x.message.find("unknown plugin 'online'") != std::string::npos) online_errors.push_back(x.to_string());
+  ASSERT_EQ(online_errors.size(), 3u) << format_diagnostics(d);
+  EXPECT_EQ(online_errors[0].rfind(kRulesDir + "/beijing.yaml:9:3: unknown plugin 'online'", 0), 0u);
+}
+
+struct CliRun {
+  int code;
+  std::string out, err;
+};
+
+CliRun check(const std::vector<std::string>& args, const PluginLookup& plugins) {
+  std::ostringstream out, err;
+  int code = run_rules_check(args, out, err, [&](const std::string&) { return plugins; });
+  return {code, out.str(), err.str()};
+}
+
+TEST(SampleRulesCli, DirectoryOneFileAndDefaultsAreValid) {
+  RealPlugins plugins;
+  SKIP_UNLESS_ALL_PLUGINS_BUILT(plugins);
+  auto all = check({kRulesDir}, plugins.lookup());
+  EXPECT_EQ(all.code, 0) << all.out << all.err;
+  EXPECT_EQ(all.out, "OK " + kRulesDir + ": beijing, guangdong, sichuan\n");
+  auto one = check({kRulesDir + "/sichuan.yaml"}, plugins.lookup());
+  EXPECT_EQ(one.code, 0) << one.out << one.err;
+  EXPECT_EQ(one.out, "OK " + kRulesDir + "/sichuan.yaml: sichuan\n");
+  auto defaults = check({kRulesDir + "/defaults.yaml"}, plugins.lookup());
+  EXPECT_EQ(defaults.code, 0) << defaults.out << defaults.err;
+  EXPECT_EQ(defaults.out, "OK " + kRulesDir + "/defaults.yaml: beijing, guangdong, sichuan\n");
+}
+
+TEST(SampleRulesCli, JsonReportsTheBadFileBesideTheGoodSample) {
+  RealPlugins plugins;
+  SKIP_UNLESS_ALL_PLUGINS_BUILT(plugins);
+  auto dir = std::filesystem::temp_directory_path() / ("shiming-sample-cli-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::string f = (dir / "demo.yaml").string();
+  std::ofstream(f) << "code: demo\nname: 演示\nname_en: Demo\nregion_code: \"1x\"\n";
+  auto r = check({f, kRulesDir, "--json"}, plugins.lookup());
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(r.code, 1);
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["ok"], false);
+  ASSERT_EQ(j["files"].size(), 2u);
+  EXPECT_EQ(j["files"][0]["ok"], false);
+  EXPECT_EQ(j["files"][1]["ok"], true);
+  EXPECT_EQ(j["provinces"], nlohmann::json::array({"beijing", "guangdong", "sichuan"}));
+  ASSERT_EQ(j["diagnostics"].size(), 1u);
+  EXPECT_EQ(j["diagnostics"][0]["file"], f);
+  EXPECT_EQ(j["diagnostics"][0]["line"], 4);
+  EXPECT_EQ(j["diagnostics"][0]["column"], 14);
+  EXPECT_EQ(j["diagnostics"][0]["path"], "region_code");
 }
 
 }  // namespace

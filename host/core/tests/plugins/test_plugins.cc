@@ -25,6 +25,8 @@ class TestVerifier : public VerifierBase {
 #if TEST_PLUGIN_VARIANT == 1
 #undef SHIMING_SDK_VERSION_MAJOR
 #define SHIMING_SDK_VERSION_MAJOR 2
+#undef SHIMING_SDK_VERSION_MINOR
+#define SHIMING_SDK_VERSION_MINOR 0
 #endif
 
 #if TEST_PLUGIN_VARIANT != 3

@@ -40,7 +40,8 @@ class BOOST_SYMBOL_VISIBLE Channel : public PluginObject {
   // Roles allowed to open a case on this channel through the host API.
   virtual std::vector<std::string> opener_roles() const = 0;
   virtual int default_sla_working_days() const = 0;
-  // Channel-specific conditions before the pipeline may run.
+  // Channel-specific conditions before the pipeline may run. An error names what the submitter
+  // must still do (its code and bilingual message reach them with HTTP 422).
   virtual Status check_submit(const CaseView& c, const std::vector<std::string>& evidence_present,
                               const nlohmann::json& settings) const noexcept = 0;
   virtual std::vector<RouteSpec> routes() const = 0;
