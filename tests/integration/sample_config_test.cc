@@ -94,8 +94,8 @@ TEST_F(SampleRules, ProvincesDiffer) {
   EXPECT_EQ(bj.channels.at("bank").settings["partner_banks"].size(), 1u);
   EXPECT_EQ(gd.channels.at("bank").settings["partner_banks"].size(), 2u);
   EXPECT_EQ(gd.channels.at("bank").sla_working_days, 5);
-  EXPECT_EQ(sc.channels.at("overseas").settings["embassy_certification"], true);
-  EXPECT_EQ(sc.channels.at("overseas").settings["video_verification"], true);
+  EXPECT_EQ(sc.channels.at("overseas").settings["embassy_certificate_required"], true);
+  EXPECT_EQ(sc.channels.at("overseas").settings["video_verification"], "live");
   EXPECT_EQ(sc.enabled_channel("online")->sla_working_days, 5);
   EXPECT_EQ(bj.enabled_channel("online")->sla_working_days, 2);
   // Sichuan's extra closure day; Beijing works that day.
@@ -137,7 +137,8 @@ TEST_F(SampleRules, SessionsPeaksAndDeadlines) {
   // Guangdong's extra window.
   const ProvinceRules& gd = *snapshot_->province("guangdong");
   EXPECT_TRUE(gd.in_peak(*parse_time("2026-03-23T12:00:00+08:00")));
-  EXPECT_EQ(gd.peaks.size(), 5u);
+  // Two derived windows per session (first day, last two days) plus the extra one.
+  EXPECT_EQ(gd.peaks.size(), 2 * gd.sessions.size() + 1);
   // SLA over the National Day week with the national calendar of defaults.yaml:
   // Wednesday 09-30 + 3 working days -> 10-08, 10-09, 10-10 (make-up Saturday).
   TimePoint due = bj.calendar.add_working_days(*parse_time("2026-09-30T10:00:00+08:00"), 3);
