@@ -4,6 +4,7 @@
 
 #include "common/log.h"
 #include "common/random.h"
+#include "storage/leased_rows.h"
 #include "storage/sql_util.h"
 
 namespace shiming::storage {
@@ -59,27 +60,21 @@ sdk::Result<std::string> JobQueue::enqueue(const std::string& case_id, const std
 }
 
 std::optional<Job> JobQueue::claim(const std::string& worker_id, std::chrono::seconds lease, TimePoint now) {
-  const bool mysql = db_.dialect() == Dialect::mysql;
-  const std::string t = sql::to_db(now);
-  const std::string until = sql::to_db(now + lease);
-  std::string claimed;
-  auto s = db_.session();
-  sdk::Status st = db_.write_transaction(*s, [&](soci::session& tx) -> sdk::Status {
-    claimed.clear();
-    // Two index-ordered probes (an OR of both would sort every queued job):
-    // the best due queued job, and the best running job whose worker stopped
-    // renewing its lease. The better of the two by (priority, run_after,
-    // created_at, id) is claimed.
-    const std::string lock = mysql ? " FOR UPDATE SKIP LOCKED" : "";
-    const std::string order = " ORDER BY priority DESC, run_after, created_at, id LIMIT 1";
+  static const LeasedTable kJobs{"jobs", kColumns, job_state::kRunning, "job"};
+  // Two index-ordered probes (an OR of both would sort every queued job): the
+  // best due queued job, and the best running job whose worker stopped renewing
+  // its lease. The better of the two by (priority, run_after, created_at, id)
+  // is claimed.
+  auto pick = [](soci::session& tx, const std::string& at, const std::string& lock) -> std::string {
     struct Candidate {
       std::string id, run_after, created_at;
       int priority = 0;
     };
-    auto probe = [&](const std::string& where) -> std::optional<Candidate> {
+    auto probe = [&](const char* where) -> std::optional<Candidate> {
       soci::row r;
-      tx << "SELECT id, priority, run_after, created_at FROM jobs WHERE " << where << order << lock, soci::use(t),
-          soci::into(r);
+      tx << "SELECT id, priority, run_after, created_at FROM jobs WHERE " << where
+         << " ORDER BY priority DESC, run_after, created_at, id LIMIT 1" << lock,
+          soci::use(at), soci::into(r);
       if (!tx.got_data()) return std::nullopt;
       return Candidate{sql::text(r, 0), sql::text(r, 2), sql::text(r, 3), static_cast<int>(sql::integer(r, 1))};
     };
@@ -89,31 +84,11 @@ std::optional<Job> JobQueue::claim(const std::string& worker_id, std::chrono::se
       if (a.priority != b.priority) return a.priority > b.priority;
       return std::tie(a.run_after, a.created_at, a.id) < std::tie(b.run_after, b.created_at, b.id);
     };
-    const Candidate* pick = queued ? &*queued : nullptr;
-    if (expired && (!pick || better(*expired, *pick))) pick = &*expired;
-    if (!pick) return sdk::Status::Ok();
-    std::string id = pick->id;
-    std::string running = job_state::kRunning;
-    tx << "UPDATE jobs SET state = :st, lease_owner = :w, lease_until = :u, attempts = attempts + 1, "
-          "updated_at = :t WHERE id = :id",
-        soci::use(running), soci::use(worker_id), soci::use(until), soci::use(t), soci::use(id);
-    claimed = id;
-    return sdk::Status::Ok();
-  });
-  if (!st) {
-    log_event(spdlog::level::err, "job claim failed", {{"worker", worker_id}, {"error", st.error().message}});
-    return std::nullopt;
-  }
-  if (claimed.empty()) return std::nullopt;
-  try {
-    soci::row r;
-    *s << "SELECT " << kColumns << " FROM jobs WHERE id = :id", soci::use(claimed), soci::into(r);
-    if (!s->got_data()) return std::nullopt;
-    return from_row(r);
-  } catch (const std::exception& e) {
-    log_event(spdlog::level::err, "job read failed", {{"error", e.what()}});
-    return std::nullopt;
-  }
+    const Candidate* best = queued ? &*queued : nullptr;
+    if (expired && (!best || better(*expired, *best))) best = &*expired;
+    return best ? best->id : std::string();
+  };
+  return claim_leased<Job>(db_, kJobs, worker_id, lease, now, pick, from_row);
 }
 
 sdk::Status JobQueue::finish(const std::string& id, const std::string& worker_id, const std::string& set_sql,

@@ -3,6 +3,7 @@
 #include "common/log.h"
 #include "common/random.h"
 #include "storage/migrations.h"
+#include "storage/leased_rows.h"
 #include "storage/sql_util.h"
 
 namespace shiming::storage {
@@ -73,44 +74,22 @@ sdk::Result<bool> NotificationOutbox::enqueue(OutboxEntry entry, TimePoint now) 
 
 std::optional<OutboxEntry> NotificationOutbox::claim(const std::string& owner, std::chrono::seconds lease,
                                                      TimePoint now) {
-  const bool mysql = db_.dialect() == Dialect::mysql;
-  const std::string t = sql::to_db(now), until = sql::to_db(now + lease);
-  std::string claimed;
-  auto s = db_.session();
-  sdk::Status st = db_.write_transaction(*s, [&](soci::session& tx) -> sdk::Status {
-    claimed.clear();
-    const std::string lock = mysql ? " FOR UPDATE SKIP LOCKED" : "";
-    auto probe = [&](const std::string& where, const std::string& order) -> std::string {
+  static const LeasedTable kOutbox{"notification_outbox", kColumns, outbox_state::kSending, "outbox"};
+  // The oldest due pending entry first; else one whose sender's lease expired.
+  auto pick = [](soci::session& tx, const std::string& at, const std::string& lock) -> std::string {
+    auto probe = [&](const char* where, const char* order) -> std::string {
       std::string id;
       soci::indicator ind = soci::i_null;
       tx << "SELECT id FROM notification_outbox WHERE " << where << " ORDER BY " << order << " LIMIT 1" << lock,
-          soci::use(t), soci::into(id, ind);
+          soci::use(at), soci::into(id, ind);
       return tx.got_data() && ind == soci::i_ok ? id : std::string();
     };
     std::string id = probe("state = 'pending' AND next_attempt_at <= :now", "next_attempt_at, created_at, id");
     if (id.empty()) id = probe("state = 'sending' AND lease_until <= :now", "lease_until, id");
-    if (id.empty()) return sdk::Status::Ok();
-    std::string sending = outbox_state::kSending;
-    tx << "UPDATE notification_outbox SET state = :st, lease_owner = :o, lease_until = :u, "
-          "attempts = attempts + 1, updated_at = :t WHERE id = :id",
-        soci::use(sending), soci::use(owner), soci::use(until), soci::use(t), soci::use(id);
-    claimed = id;
-    return sdk::Status::Ok();
-  });
-  if (!st) {
-    log_event(spdlog::level::err, "outbox claim failed", {{"owner", owner}, {"error", st.error().message}});
-    return std::nullopt;
-  }
-  if (claimed.empty()) return std::nullopt;
-  try {
-    soci::row r;
-    *s << "SELECT " << kColumns << " FROM notification_outbox WHERE id = :id", soci::use(claimed), soci::into(r);
-    if (!s->got_data()) return std::nullopt;
-    return from_row(r);
-  } catch (const std::exception& e) {
-    log_event(spdlog::level::err, "outbox read failed", {{"error", e.what()}});
-    return std::nullopt;
-  }
+    return id;
+  };
+  return claim_leased<OutboxEntry>(db_, kOutbox, owner, lease, now, pick,
+                                   [this](const soci::row& r) { return from_row(r); });
 }
 
 sdk::Status NotificationOutbox::finish(const std::string& id, const std::string& owner, const std::string& state,
