@@ -7,6 +7,8 @@
 #include "common/random.h"
 #include "core/json_body.h"
 
+#include <cstdlib>
+
 #include <openssl/rand.h>
 
 namespace shiming::api {
@@ -109,6 +111,15 @@ void register_case_routes(http::Router& router, ApiContext& ctx, std::size_t upl
         e.content_type = std::string(req.header("Content-Type"));
         e.data.assign(req.body.begin(), req.body.end());
         if (auto nonce = req.query.find("nonce"); nonce != req.query.end()) e.meta["nonce"] = nonce->second;
+        // The frame rate a browser actually recorded an MJPEG clip at (liveness README: meta fps).
+        if (auto fps = req.query.find("fps"); fps != req.query.end()) {
+          char* end = nullptr;
+          double v = std::strtod(fps->second.c_str(), &end);
+          if (end == fps->second.c_str() || *end != '\0' || !(v >= 1 && v <= 60))
+            return sdk::HttpResponse::error(400, {"FPS_INVALID", "'fps' must be a number from 1 to 60.",
+                                                  "fps 须为 1 到 60 之间的数字。", "fps"});
+          e.meta["fps"] = v;
+        }
         auto s = ctx.hub.case_service().attach(c.id, std::move(e), req.actor);
         if (!s) return error_response(s.error());
         return ok({{"case_id", c.id}, {"kind", req.params["kind"]}, {"stored", true},
@@ -150,7 +161,13 @@ void register_case_routes(http::Router& router, ApiContext& ctx, std::size_t upl
     int ttl = step->params.value("challenge_ttl_seconds", 60);
     auto now = ctx.hub.clock().now();
     std::string nonce = random_token(18);
-    nlohmann::json record = {{"case_id", c.id}, {"actions", draw_actions(enabled, length)},
+    // Random in production; a test host (testing.predictable_liveness_challenge, --allow-testing)
+    // asks for the rule's first actions in order.
+    std::vector<std::string> actions =
+        ctx.hub.config().testing.predictable_liveness_challenge
+            ? std::vector<std::string>(enabled.begin(), enabled.begin() + std::min<std::ptrdiff_t>(length, enabled.size()))
+            : draw_actions(enabled, length);
+    nlohmann::json record = {{"case_id", c.id}, {"actions", actions},
                              {"issued_at", format_time(now)},
                              {"expires_at", format_time(now + std::chrono::seconds(ttl))},
                              {"used", false}};

@@ -113,6 +113,9 @@ sdk::Result<HostConfig> load_host_config(const std::string& path,
   const auto& testing = j.value("testing", nlohmann::json::object());
   c.testing.settable_clock = testing.contains("settable_clock") && testing["settable_clock"].is_boolean() &&
                              testing["settable_clock"].get<bool>();
+  c.testing.predictable_liveness_challenge = testing.contains("predictable_liveness_challenge") &&
+                                             testing["predictable_liveness_challenge"].is_boolean() &&
+                                             testing["predictable_liveness_challenge"].get<bool>();
 
   // Plugins: names are snake_case and unique; keep the raw config for later validation.
   static const std::regex name_re("[a-z][a-z0-9_]*");

@@ -54,11 +54,15 @@ struct AuditConfig {
 // of them on unless run with --allow-testing (HostConfig::testing.any()).
 struct TestingConfig {
   bool settable_clock = false;  // PUT /api/v1/testing/clock moves the host's clock
-  bool any() const { return settable_clock; }
+  // A liveness challenge is the first challenge_length of the rule's actions, in order (not drawn at
+  // random), so that a browser test can feed the camera a clip that performs them.
+  bool predictable_liveness_challenge = false;
+  bool any() const { return settable_clock || predictable_liveness_challenge; }
   // The names of the switches that are on (for the start-up error).
   std::vector<std::string> enabled() const {
     std::vector<std::string> on;
     if (settable_clock) on.push_back("testing.settable_clock");
+    if (predictable_liveness_challenge) on.push_back("testing.predictable_liveness_challenge");
     return on;
   }
 };

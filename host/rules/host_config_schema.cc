@@ -109,6 +109,9 @@ ConfigSchema build_host_schema() {
   testing.fields = {
       {.name = "settable_clock", .type = FieldType::boolean, .default_value = false,
        .doc = "An admin may move the host's clock (PUT /api/v1/testing/clock)."},
+      {.name = "predictable_liveness_challenge", .type = FieldType::boolean, .default_value = false,
+       .doc = "A liveness challenge is the first challenge_length of the rule's actions in order, "
+              "not drawn at random (browser tests feed the camera a clip performing them)."},
   };
   s.fields.push_back(testing);
   return s;

@@ -128,37 +128,43 @@ async function startCamera() {
   return stream;
 }
 function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
+// Records `seconds` of the preview as JPEG frames at up to `fps`; returns the clip and the frame
+// rate actually reached (a slow phone records fewer frames, and the server must know).
 async function recordMjpeg(video, seconds, fps) {
   const c = document.createElement("canvas");
   c.width = video.videoWidth || 640; c.height = video.videoHeight || 480;
   const g = c.getContext("2d");
   const parts = [];
-  const n = Math.round(seconds * fps);
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) {
+  const t0 = performance.now(), end = t0 + seconds * 1000;
+  for (let i = 0; performance.now() < end; i++) {
     g.drawImage(video, 0, 0, c.width, c.height);
     parts.push(await new Promise((res) => c.toBlob(res, "image/jpeg", 0.85)));
     const wait = t0 + ((i + 1) * 1000) / fps - performance.now();
     if (wait > 0) await sleep(wait);
   }
-  return new Blob(parts, { type: "video/x-motion-jpeg" });
+  const elapsed = (performance.now() - t0) / 1000;
+  return { blob: new Blob(parts, { type: "video/x-motion-jpeg" }),
+           fps: Math.min(fps, Math.max(1, Math.round((parts.length / elapsed) * 10) / 10)) };
 }
+// Advice for reason codes whose finding carries none (the verifiers normally send their own).
 const ADVICE = {
   TOO_DARK: ["光线太暗：请到明亮处，避免背光", "Too dark: move to a bright place, avoid back light"],
   BACKLIGHT: ["背光：请面向光源", "Back light: face the light"],
   BLURRY: ["画面模糊：请擦拭镜头并保持手机稳定", "Blurry: clean the lens and hold the phone still"],
   NO_FACE: ["未检测到人脸：请正对摄像头", "No face found: look straight at the camera"],
   PRINTED_PHOTO: ["检测到照片翻拍：请本人面对摄像头完成动作", "A photo was detected: please do the actions yourself in front of the camera"],
-  STATIC_IMAGE: ["画面静止：请按提示完成动作", "The picture did not move: please do the actions as prompted"],
+  STATIC_PHOTO: ["画面静止，疑似照片：请本人按提示完成动作", "The picture did not move like a person: please do the actions yourself as prompted"],
 };
+// One line per failed reason: what was found, then what to do (zh-CN or English).
 function adviceFor(finding) {
   const out = [];
   for (const r of (finding && finding.reasons) || []) {
     const code = typeof r === "string" ? r : r.code;
+    const what = typeof r === "object" ? (lang === "en" ? r.message || r.message_zh : r.message_zh || r.message) : "";
+    const todo = typeof r === "object" ? (lang === "en" ? r.advice || r.advice_zh : r.advice_zh || r.advice) : "";
     const a = ADVICE[code];
-    if (typeof r === "object" && (r.message || r.message_zh)) out.push(lang === "en" ? r.message || r.message_zh : r.message_zh || r.message);
-    else if (a) out.push(msg(a[0], a[1]));
-    else if (code) out.push(code);
+    const line = [what, todo || (a ? msg(a[0], a[1]) : "")].filter(Boolean).join(" ");
+    out.push(line || code);
   }
   if (!out.length) out.push(msg("请换到光线均匀的地方，擦拭镜头，或换一台设备重试", "Try a place with even light, clean the lens, or use another device"));
   return out;
@@ -176,20 +182,23 @@ async function runLiveness() {
     for (let i = 3; i > 0; i--) { $("countdown").textContent = String(i); await sleep(1000); }
     $("countdown").textContent = "";
     const video = $("preview");
-    const clips = [];
-    // Each action gets its prompt while the clip records; one clip for the whole challenge.
-    const per = 2.0, fps = 15;
-    const rec = recordMjpeg(video, per * ch.body.actions.length + 1, fps);
+    // One clip for the whole challenge, each action prompted in turn while it records; kept under
+    // the rules' longest clip (6 s by default for three actions).
+    const per = 1.6, lead = 0.5, fps = 15;
+    const rec = recordMjpeg(video, lead + per * ch.body.actions.length, fps);
+    await sleep(lead * 1000);
     for (const a of ch.body.actions) {
       const p = ACTIONS[a] || [a, a];
       $("prompt").textContent = msg(p[0], p[1]);
-      for (let s = per; s > 0; s -= 1) { $("countdown").textContent = String(s); await sleep(1000); }
+      $("countdown").textContent = "";
+      await sleep(per * 1000);
     }
     $("prompt").textContent = msg("请保持不动", "Hold still");
-    clips.push(await rec);
+    const clip = await rec;
     $("prompt").textContent = msg("正在上传…", "Uploading…");
     $("countdown").textContent = "";
-    const up = await api("PUT", ch.body.upload, clips[0], { token: S.token, headers: { "Content-Type": "video/x-motion-jpeg" } });
+    const up = await api("PUT", ch.body.upload + "&fps=" + clip.fps, clip.blob,
+                         { token: S.token, headers: { "Content-Type": "video/x-motion-jpeg" } });
     if (!up.ok) { err.textContent = apiError(up.body, up.status); $("prompt").textContent = ""; return; }
     $("prompt").textContent = "";
     stopCamera();

@@ -6,96 +6,20 @@
 // no console errors, axe-core: no serious or critical violations.
 //
 // node pages_test.mjs --host BIN --ctl BIN --plugins DIR --config FILE --out DIR
-import { spawn, spawnSync } from "node:child_process";
-import fs from "node:fs";
-import path from "node:path";
-import { createRequire } from "node:module";
-import { chromium } from "playwright-core";
+import { Run, parseArgs, withCheck, canvasJpeg } from "./harness.mjs";
 
-const require = createRequire(import.meta.url);
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
-  if (a.startsWith("--")) acc.push([a.slice(2), all[i + 1]]);
-  return acc;
-}, []));
-for (const k of ["host", "ctl", "plugins", "config", "out"])
-  if (!args[k]) { console.error("missing --" + k); process.exit(2); }
-
-const out = path.resolve(args.out);
-const work = fs.mkdtempSync(path.join(fs.mkdirSync(out, { recursive: true }) || out, "run-"));
-const shots = path.join(out, "screenshots");
-fs.mkdirSync(shots, { recursive: true });
-const db = "sqlite:" + path.join(work, "shiming.db");
-let failures = 0;
-function check(cond, what) {
-  if (cond) console.log("ok   " + what);
-  else { failures++; console.log("FAIL " + what); }
-}
-
-// --- the real host ---
-const hostLog = fs.openSync(path.join(work, "host.log"), "w");
-const host = spawn(args.host, ["--config", args.config, "--listen", "127.0.0.1:0", "--data-dir", work,
-                               "--plugin-dir", args.plugins, "--database", db],
-                   { stdio: ["ignore", hostLog, hostLog] });
-let hostExited = null;
-host.on("exit", (code, sig) => { hostExited = code ?? sig; });
-async function hostPort() {
-  for (let i = 0; i < 600; i++) {
-    const m = /"listening".*?"port":(\d+)/.exec(fs.readFileSync(path.join(work, "host.log"), "utf8"));
-    if (m) return Number(m[1]);
-    if (hostExited !== null) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("host did not start:\n" + fs.readFileSync(path.join(work, "host.log"), "utf8"));
-}
-function addUser(name, role, password) {
-  const r = spawnSync(args.ctl, ["--config", args.config, "--database", db, "user", "add", name,
-                                 "--province", "testprov", "--role", role], { input: password + "\n", encoding: "utf8" });
-  if (r.status !== 0) throw new Error("shimingctl user add failed: " + r.stdout + r.stderr);
-}
-
-// A valid ID number (GB 11643 check character) in the test province (region 11).
-function withCheck(s17) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(s17[i]) * w[i];
-  return s17 + "10X98765432"[sum % 11];
-}
-
-let browser;
-const consoleErrors = [];
+const run = new Run(parseArgs(["host", "ctl", "plugins", "config", "out"]), "pages");
+const check = run.check.bind(run);
+const shot = run.shot.bind(run);
+const axe = run.axe.bind(run);
 // Failed loads the test provokes or the pages expect: the deliberately wrong password (401), the
 // optional load endpoint (may be absent), the 409 LIVENESS_NOT_REQUIRED that steers the flow.
 const expectedFailures = [/\/load$/, /\/liveness\/challenge$/, /\/auth\/login$/];
-function watch(page, name) {
-  page.on("pageerror", (e) => consoleErrors.push(name + ": " + e.message));
-  page.on("console", (m) => {
-    if (m.type() !== "error") return;
-    const url = (m.location() && m.location().url) || "";
-    if (m.text().startsWith("Failed to load resource") && expectedFailures.some((re) => re.test(url))) return;
-    consoleErrors.push(name + ": " + m.text() + " " + url);
-  });
-}
-const axeSource = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-async function axe(page, what) {
-  await page.addScriptTag({ content: axeSource });
-  const res = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
-  const bad = res.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  check(bad.length === 0, "axe: no serious violations on " + what +
-        (bad.length ? " -- " + bad.map((v) => v.id + ": " + v.nodes.map((n) => n.target.join(" ")).join(", ")).join("; ") : ""));
-}
-async function shot(page, name) {
-  const vp = page.viewportSize();
-  await page.screenshot({ path: path.join(shots, name + "-360.png"), fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await page.screenshot({ path: path.join(shots, name + "-1280.png"), fullPage: true });
-  await page.setViewportSize(vp);
-}
 
 try {
-  const port = await hostPort();
-  const base = "http://127.0.0.1:" + port;
-  addUser("rev1", "reviewer", "Review-Pass-2026!");
-  addUser("adm1", "admin", "Admin-Pass-2026!");
+  const base = await run.startHost();
+  run.addUser("rev1", "testprov", "reviewer", "Review-Pass-2026!");
+  run.addUser("adm1", "testprov", "admin", "Admin-Pass-2026!");
 
   // Static route: content types, cache headers, refusals.
   {
@@ -111,14 +35,10 @@ try {
     }
   }
 
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
-  });
-  // bypassCSP: axe-core is injected as an inline script; the pages themselves run under their CSP.
-  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, bypassCSP: true, locale: "zh-CN" });
+  const browser = await run.launch();
+  const ctx = await run.context(browser);
   const page = await ctx.newPage();
-  watch(page, "citizen");
+  run.watch(page, "citizen", expectedFailures);
 
   // 1. Province, session, reasons, consent.
   await page.goto(base + "/");
@@ -160,14 +80,7 @@ try {
   await page.waitForSelector("#step-docs:not([hidden])");
 
   // 3. ID card photos (JPEGs drawn by the browser itself).
-  const jpeg = async (label) => Buffer.from((await page.evaluate((l) => {
-    const c = document.createElement("canvas");
-    c.width = 856; c.height = 540;
-    const g = c.getContext("2d");
-    g.fillStyle = "#e8eef5"; g.fillRect(0, 0, c.width, c.height);
-    g.fillStyle = "#123"; g.font = "48px sans-serif"; g.fillText(l, 60, 120);
-    return c.toDataURL("image/jpeg", 0.9).split(",")[1];
-  }, label)), "base64");
+  const jpeg = (label) => canvasJpeg(page, label);
   await page.setInputFiles("#front", { name: "front.jpg", mimeType: "image/jpeg", buffer: await jpeg("居民身份证 front") });
   await page.waitForFunction(() => document.querySelector("#front-msg").classList.contains("good"));
   await page.setInputFiles("#back", { name: "back.jpg", mimeType: "image/jpeg", buffer: await jpeg("居民身份证 back") });
@@ -187,7 +100,7 @@ try {
 
   // 5. Reviewer: login, queue, case with evidence images (no-store), approve.
   const staff = await ctx.newPage();
-  watch(staff, "staff");
+  run.watch(staff, "staff", expectedFailures);
   await staff.goto(base + "/staff");
   await shot(staff, "staff-1-login");
   await axe(staff, "staff: login");
@@ -235,14 +148,7 @@ try {
   await shot(staff, "staff-4-admin");
   await axe(staff, "staff: admin");
 
-  check(consoleErrors.length === 0, "no console errors" + (consoleErrors.length ? ": " + consoleErrors.join(" | ") : ""));
+  await run.finish();
 } catch (e) {
-  failures++;
-  console.log("FAIL " + (e.stack || e));
-} finally {
-  if (browser) await browser.close();
-  host.kill("SIGTERM");
-  await new Promise((r) => (hostExited !== null ? r() : host.on("exit", r)));
+  await run.finish(e);
 }
-console.log(failures ? failures + " failure(s); host log: " + path.join(work, "host.log") : "all passed; screenshots in " + shots);
-process.exit(failures ? 1 : 0);

@@ -1,0 +1,106 @@
+// The citizen's liveness step in Debian chromium with a fake camera fed from generated clips
+// (browser_liveness_clip: the face of astronaut.png performing the actions, made with the face
+// plugins' test kit). The test host sets testing.predictable_liveness_challenge (accepted only with
+// --allow-testing), so the challenge is the rule's first actions, blink then turn_left, which the
+// clip performs. A live clip passes and the case is verified; a static-photo clip is refused and
+// the status page shows the verifier's advice.
+//
+// node liveness_test.mjs --host BIN --ctl BIN --plugins DIR --config FILE --clip-tool BIN --out DIR
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { Run, parseArgs, withCheck, canvasJpeg } from "./harness.mjs";
+
+const run = new Run(parseArgs(["host", "ctl", "plugins", "config", "clip-tool", "out"]), "liveness");
+const check = run.check.bind(run);
+const expectedFailures = [/\/load$/];
+
+// Open a case in liveprov up to the liveness step; returns the page.
+async function upToLiveness(browser, idNumber, shotPrefix) {
+  const ctx = await run.context(browser, { permissions: ["camera"] });
+  const page = await ctx.newPage();
+  run.watch(page, shotPrefix, expectedFailures);
+  await page.goto(run.base + "/");
+  await page.waitForSelector("#province option[value=liveprov]", { state: "attached" });
+  await page.selectOption("#province", "liveprov");
+  await page.waitForSelector("#session option[value='2026-11']", { state: "attached" });
+  await page.check("#consent");
+  await page.click("#to-identity");
+  await page.fill("#name", "张三");
+  await page.fill("#idnum", idNumber);
+  await page.fill("#phone", "13800138000");
+  await page.click("#open-case");
+  await page.waitForSelector("#step-docs:not([hidden])");
+  await page.setInputFiles("#front", { name: "front.jpg", mimeType: "image/jpeg", buffer: await canvasJpeg(page, "居民身份证 front") });
+  await page.waitForFunction(() => document.querySelector("#front-msg").classList.contains("good"));
+  await page.setInputFiles("#back", { name: "back.jpg", mimeType: "image/jpeg", buffer: await canvasJpeg(page, "居民身份证 back") });
+  await page.waitForFunction(() => !document.querySelector("#to-liveness").disabled);
+  const challenge = page.waitForResponse((r) => r.url().endsWith("/liveness/challenge"));
+  await page.click("#to-liveness");
+  const body = await (await challenge).json();
+  check(JSON.stringify(body.actions) === '["blink","turn_left"]', "the test host's challenge is the rule's first actions: " + JSON.stringify(body.actions));
+  await page.waitForSelector("#step-liveness:not([hidden])");
+  return page;
+}
+
+// Starts the capture; resolves when the status page shows a final status.
+async function capture(page, shotPrefix) {
+  const upload = page.waitForResponse((r) => r.url().includes("/documents/liveness-video"), { timeout: 60000 });
+  await page.click("#start-liveness");
+  await page.waitForFunction(() => document.querySelector("#prompt").textContent.length > 0 &&
+                                   document.querySelector("#preview").videoWidth > 0, null, { timeout: 20000 });
+  await run.shot(page, shotPrefix + "-capture");
+  const up = await upload;
+  const stored = await up.json();
+  check(up.status() === 200 && stored.size > 0, "clip uploaded (" + up.status() + ", " + stored.size + " bytes, " +
+        new URL(up.url()).searchParams.get("fps") + " fps)");
+  await page.waitForSelector("#step-status:not([hidden])", { timeout: 30000 });
+  await page.waitForFunction(() => ["verified", "rejected", "pending_review"].includes(document.querySelector("#status-text").dataset.status),
+                             null, { timeout: 180000 });
+  return page.evaluate(() => document.querySelector("#status-text").dataset.status);
+}
+
+try {
+  // The testing switch is refused without --allow-testing.
+  {
+    const r = spawnSync(run.args.host, ["--config", run.args.config, "--listen", "127.0.0.1:0", "--data-dir", run.work,
+                                        "--plugin-dir", run.args.plugins, "--database", run.db], { encoding: "utf8", timeout: 60000 });
+    check(r.status === 2 && r.stderr.includes("testing.predictable_liveness_challenge") && r.stderr.includes("--allow-testing"),
+          "a host without --allow-testing refuses the predictable challenge (exit " + r.status + ")");
+  }
+
+  const live = path.join(run.work, "live.y4m"), still = path.join(run.work, "static.y4m");
+  const gen = spawnSync(run.args["clip-tool"], ["--live", live, "--actions", "blink,turn_left", "--static", still], { encoding: "utf8" });
+  if (gen.status !== 0) throw new Error("browser_liveness_clip failed: " + gen.stdout + gen.stderr);
+  process.stdout.write(gen.stdout);
+
+  await run.startHost(["--allow-testing"]);
+  const camera = (file) => ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", "--use-file-for-fake-video-capture=" + file];
+
+  // A live face doing the actions: passes, verified at once (auto_when_all_pass).
+  {
+    const browser = await run.launch(camera(live));
+    const page = await upToLiveness(browser, withCheck("11010119900307123"), "liveness-live");
+    await run.axe(page, "citizen: liveness");
+    const status = await capture(page, "liveness-live");
+    const reasons = await page.textContent("#status-reasons");
+    check(status === "verified", "a live clip performing the challenge is verified (status " + status + (reasons ? "; " + reasons : "") + ")");
+    check(!(await page.isHidden("#ticket")), "the admission-ticket link is shown");
+    await run.shot(page, "liveness-live-status");
+  }
+
+  // A photo held up to the camera: refused, with the verifier's advice on the status page.
+  {
+    const browser = await run.launch(camera(still));
+    const page = await upToLiveness(browser, withCheck("11010119850611234"), "liveness-static");
+    const status = await capture(page, "liveness-static");
+    const reasons = await page.textContent("#status-reasons");
+    check(status === "rejected", "a static-photo clip is refused (status " + status + ")");
+    check(reasons.includes("静态照片") && reasons.includes("请本人现场录制"),
+          "the status page shows why and what to do: " + reasons);
+    await run.axe(page, "citizen: status rejected");
+    await run.shot(page, "liveness-static-status");
+  }
+  await run.finish();
+} catch (e) {
+  await run.finish(e);
+}
