@@ -1,6 +1,7 @@
 #include "field_readers.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cmath>
 #include <functional>
@@ -9,6 +10,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "glyph_matcher.h"
 #include "ocr_engine.h"
 #include "shiming/idcard_ocr/card_layout.h"
 #include "shiming/idcard_ocr/text_rules.h"
@@ -125,20 +127,27 @@ Attempt read_with_retries(const cv::Mat& flat, cv::Rect box, int text_h, Script 
   return best;
 }
 
-// The value's print without the coloured label characters inside it (年 月 日 on the birth
-// line), read by the Latin model as digit groups.
-Attempt read_digit_groups(const cv::Mat& bgr, const cv::Mat& flat, cv::Rect box,
-                          const std::function<std::optional<std::string>(const OcrText&)>& validate) {
-  box &= cv::Rect(0, 0, bgr.cols, bgr.rows);
-  if (box.empty()) return {};
+// The flattened grey of `box` with coloured ink (the printed labels: 姓名, 年 月 日) whitened:
+// the values are printed in black.
+cv::Mat without_coloured_ink(const cv::Mat& bgr, const cv::Mat& flat, cv::Rect box) {
   cv::Mat hsv;
   cv::cvtColor(bgr(box), hsv, cv::COLOR_BGR2HSV);
   cv::Mat g = flat(box).clone();
   for (int y = 0; y < g.rows; ++y)
     for (int x = 0; x < g.cols; ++x) {
       const auto& p = hsv.at<cv::Vec3b>(y, x);
-      if (p[1] > 60 && p[2] > 60) g.at<std::uint8_t>(y, x) = 255;  // coloured ink: not the value
+      if (p[1] > 60 && p[2] > 60) g.at<std::uint8_t>(y, x) = 255;
     }
+  return g;
+}
+
+// The value's print without the coloured label characters inside it (年 月 日 on the birth
+// line), read by the Latin model as digit groups.
+Attempt read_digit_groups(const cv::Mat& bgr, const cv::Mat& flat, cv::Rect box,
+                          const std::function<std::optional<std::string>(const OcrText&)>& validate) {
+  box &= cv::Rect(0, 0, bgr.cols, bgr.rows);
+  if (box.empty()) return {};
+  cv::Mat g = without_coloured_ink(bgr, flat, box);
   cv::Mat img = prepare(g, cv::Rect(0, 0, g.cols, g.rows), Prep::flat, g.rows - 2 * px(0.6));
   OcrText t = ocr_line(img, Script::latin, "0123456789 ");
   auto v = validate(t);
@@ -170,16 +179,7 @@ Attempt read_name_voted(const cv::Mat& bgr, const cv::Mat& flat_in, cv::Rect box
   box &= cv::Rect(0, 0, flat_in.cols, flat_in.rows);
   if (box.empty()) return {};
   cv::Mat flat = flat_in.clone();
-  {
-    cv::Mat hsv;
-    cv::cvtColor(bgr(box), hsv, cv::COLOR_BGR2HSV);
-    cv::Mat g = flat(box);
-    for (int y = 0; y < g.rows; ++y)
-      for (int x = 0; x < g.cols; ++x) {
-        const auto& p = hsv.at<cv::Vec3b>(y, x);
-        if (p[1] > 60 && p[2] > 60) g.at<std::uint8_t>(y, x) = 255;
-      }
-  }
+  without_coloured_ink(bgr, flat_in, box).copyTo(flat(box));
   struct Read {
     std::vector<std::string> cps;
     std::vector<double> conf;
@@ -243,6 +243,95 @@ Attempt read_name_voted(const cv::Mat& bgr, const cv::Mat& flat_in, cv::Rect box
     conf_sum += total > 0 ? (win->second / total) * (win->second / n_win) : 0;
   }
   return {value, conf_sum / len, true};
+}
+
+// Splits a line of `n` Chinese characters (dark on light) into their columns by the ink's
+// column projection: runs of inked columns, then the narrowest neighbouring pair merged until
+// `n` remain (a character such as 玥 or 川 is several runs). Empty when the line has fewer runs.
+std::vector<cv::Rect> split_characters(const cv::Mat& gray, std::size_t n) {
+  cv::Mat mask;
+  cv::threshold(gray, mask, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  cv::morphologyEx(mask, mask, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {2, 2}));
+  cv::Rect ink = cv::boundingRect(mask);
+  if (ink.empty() || n == 0) return {};
+  std::vector<std::pair<int, int>> runs;  // [x0, x1)
+  int start = -1;
+  for (int x = ink.x; x <= ink.x + ink.width; ++x) {
+    bool on = x < ink.x + ink.width && cv::countNonZero(mask.col(x)) > 0;
+    if (on && start < 0) start = x;
+    if (!on && start >= 0) {
+      runs.push_back({start, x});
+      start = -1;
+    }
+  }
+  if (runs.size() < n) return {};
+  while (runs.size() > n) {
+    std::size_t best = 0;
+    int best_w = 1 << 30;
+    for (std::size_t i = 0; i + 1 < runs.size(); ++i) {
+      int w = runs[i + 1].second - runs[i].first;
+      if (w < best_w) { best_w = w; best = i; }
+    }
+    runs[best].second = runs[best + 1].second;
+    runs.erase(runs.begin() + static_cast<std::ptrdiff_t>(best) + 1);
+  }
+  std::vector<cv::Rect> out;
+  for (const auto& [x0, x1] : runs) {
+    // Characters are about square: a cell far from it is a wrong split.
+    if (x1 - x0 < ink.height * 0.3 || x1 - x0 > ink.height * 1.5) return {};
+    int pad = std::max(2, ink.height / 10);
+    out.push_back(cv::Rect(x0 - pad, ink.y - pad, x1 - x0 + 2 * pad, ink.height + 2 * pad) &
+                  cv::Rect(0, 0, gray.cols, gray.rows));
+  }
+  return out;
+}
+
+double name_glyph_margin() {
+  static const double m = [] {
+    const char* e = std::getenv("SHIMING_OCR_GLYPH_MARGIN");
+    return e ? std::atof(e) : 0.05;
+  }();
+  return m;
+}
+
+// Name characters the model lacks (or misread): each character of the read is compared, as a
+// glyph, with the name characters of glyph_matcher.h; one that matches clearly better than what
+// Tesseract read there replaces it (for a character the model lacks, Tesseract can only have
+// read a look-alike).
+Attempt correct_by_glyphs(const cv::Mat& clean, cv::Rect box, Attempt a) {
+  auto cps = utf8_code_points(a.value);
+  if (cps.empty()) return a;
+  for (const auto& cp : cps)
+    if (cp.size() < 3) return a;  // a middle dot: minority names are left as read
+  box &= cv::Rect(0, 0, clean.cols, clean.rows);
+  if (box.empty()) return a;
+  cv::Mat line = clean(box);
+  auto cells = split_characters(line, cps.size());
+  if (cells.size() != cps.size()) return a;
+  std::string value;
+  bool changed = false;
+  for (std::size_t i = 0; i < cps.size(); ++i) {
+    auto m = match_name_glyph(line(cells[i]), cps[i]);
+    if (std::getenv("SHIMING_OCR_DEBUG_DIR") && m)
+      std::fprintf(stderr, "glyph %s: best %s%s %.3f read %.3f\n", cps[i].c_str(), m->best.c_str(),
+                   m->best_in_model ? "" : " (not in model)", m->best_similarity, m->read_similarity);
+    // A character the model lacks needs a clear match; one it knows (and still did not read)
+    // a very clear one.
+    bool take = m && m->best != cps[i] &&
+                (m->best_in_model ? m->best_similarity >= 0.93 && m->best_similarity - m->read_similarity >= 0.12
+                                  : m->best_similarity >= 0.90 && m->best_similarity - m->read_similarity >= name_glyph_margin());
+    if (take) {
+      value += m->best;
+      changed = true;
+    } else {
+      value += cps[i];
+    }
+  }
+  if (changed) {
+    a.value = value;
+    a.confidence = std::min(a.confidence, 0.85);  // a glyph match, not a model read
+  }
+  return a;
 }
 
 cv::Rect value_box(const cv::Mat& ink, double x0, double y_center, double x1, double half_h) {
@@ -327,7 +416,14 @@ Fields read_front_fields(const cv::Mat& bgr, const LayoutFit& fit, const cv::Mat
   // 姓名.
   {
     cv::Rect box = value_box(ink, vx, L::kNameRowY + dy, right, 2.8);
-    put(out, "name", read_name_voted(bgr, flat, box, box.height - 2 * px(0.6)), false);
+    Attempt name = read_name_voted(bgr, flat, box, box.height - 2 * px(0.6));
+    cv::Rect clipped = box & cv::Rect(0, 0, flat.cols, flat.rows);
+    if (name.valid && !clipped.empty()) {
+      cv::Mat clean = flat.clone();
+      without_coloured_ink(bgr, flat, clipped).copyTo(clean(clipped));
+      name = correct_by_glyphs(clean, clipped, name);
+    }
+    put(out, "name", name, false);
   }
   // 性别 and 民族 share a row.
   {
@@ -378,7 +474,8 @@ Fields read_front_fields(const cv::Mat& bgr, const LayoutFit& fit, const cv::Mat
   // 住址: up to three lines between the birth row and the number row.
   {
     cv::Rect area = rect_mm(vx, L::kAddressRowY + dy - 2.2, right - vx, 3 * L::kAddressLinePitch + 1.2);
-    auto bands = find_bands(ink, area, 3, px(1.2));
+    // Fragments are kept (the upper part of 号 or 字 is a band of its own) and merged below.
+    auto bands = find_bands(ink, area, 3, 2);
     // Merge fragments of one line (a gap inside a character).
     std::vector<Band> lines;
     for (const auto& b : bands) {
@@ -402,7 +499,9 @@ Fields read_front_fields(const cv::Mat& bgr, const LayoutFit& fit, const cv::Mat
       conf_sum += a.confidence;
       ++n;
     }
-    if (n > 0) out["address"] = Field{address, conf_sum / n};
+    // The province, city and district it opens with, snapped to the region table's names.
+    std::string region = out.count("id_number") ? out.at("id_number").value.substr(0, 6) : std::string();
+    if (n > 0) out["address"] = Field{snap_address_regions(address, region), conf_sum / n};
   }
   return out;
 }

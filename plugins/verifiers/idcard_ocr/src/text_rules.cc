@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
+#include <tuple>
 
 #include "shiming/idnumber/id_number.h"
 
@@ -208,6 +210,126 @@ bool validity_span_allowed(const Validity& v, year_month_day birth) {
     if (!found) return false;
   }
   return std::find(allowed.begin(), allowed.end(), span) != allowed.end();
+}
+
+}  // namespace shiming::idcard_ocr
+
+namespace shiming::idcard_ocr {
+namespace {
+
+// A place of the GB/T 2260 table that can open an address ("市辖区", "县" and the like are
+// grouping rows, not names printed in addresses).
+struct Place {
+  std::uint32_t code;
+  std::vector<std::string> cps;
+};
+
+std::optional<Place> place(std::uint32_t code) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%06u", code);
+  auto r = idnumber::find_region(buf);
+  if (!r || r->name.empty()) return std::nullopt;
+  std::string_view n = r->name;
+  if (n == "县" || n.ends_with("辖区") || n.find("直辖") != std::string_view::npos) return std::nullopt;
+  return Place{code, utf8_code_points(n)};
+}
+
+// Places with codes base + k * step, k = 1..99.
+std::vector<Place> places_under(std::uint32_t base, std::uint32_t step) {
+  std::vector<Place> out;
+  for (std::uint32_t k = 1; k <= 99; ++k)
+    if (auto p = place(base + k * step)) out.push_back(std::move(*p));
+  return out;
+}
+
+struct PlaceMatch {
+  const Place* place = nullptr;
+  std::size_t length = 0;  // code points of the read it covers
+  int distance = 0;
+};
+
+std::string join(const std::vector<std::string>& cps, std::size_t from, std::size_t to) {
+  std::string s;
+  for (std::size_t i = from; i < to && i < cps.size(); ++i) s += cps[i];
+  return s;
+}
+
+// The place whose name the read continues with at `pos`, within a small edit distance (one edit
+// for names of three or more characters, two from six; a two-character name only exactly,
+// unless it is the place the number names). Ambiguous matches give nothing.
+PlaceMatch match_place(const std::vector<std::string>& read, std::size_t pos, const std::vector<Place>& places,
+                       std::uint32_t hint) {
+  // Ranked by distance, then the hinted place, then the longer name.
+  auto key = [&](const Place& p, int d) { return std::make_tuple(d, p.code == hint ? 0 : 1, -static_cast<int>(p.cps.size())); };
+  PlaceMatch best;
+  bool tie = false;
+  for (const auto& p : places) {
+    const std::size_t n = p.cps.size();
+    const int allowed = n >= 6 ? 2 : n >= 3 ? 1 : p.code == hint ? 1 : 0;
+    std::string name = join(p.cps, 0, n);
+    for (std::size_t len = n > 1 ? n - 1 : n; len <= n + 1; ++len) {
+      if (pos + len > read.size()) break;
+      int d = edit_distance(name, join(read, pos, pos + len));
+      if (d > allowed) continue;
+      if (!best.place || key(p, d) < key(*best.place, best.distance)) {
+        tie = false;
+        best = {&p, len, d};
+      } else if (key(p, d) == key(*best.place, best.distance) && p.cps != best.place->cps) {
+        tie = true;
+      }
+    }
+  }
+  if (tie) return {};
+  return best;
+}
+
+}  // namespace
+
+std::string snap_address_regions(std::string_view address, std::string_view region_code) {
+  auto read = utf8_code_points(address);
+  std::uint32_t hint = 0;
+  if (region_code.size() >= 6) {
+    for (int i = 0; i < 6; ++i)
+      if (region_code[i] >= '0' && region_code[i] <= '9') hint = hint * 10 + (region_code[i] - '0');
+  }
+  static const std::vector<Place> provinces = places_under(0, 10000);
+  std::string out;
+  std::size_t pos = 0;
+  // The province; a stray mark before it (a speck read as a character) is dropped when the
+  // name follows exactly.
+  PlaceMatch prov = match_place(read, 0, provinces, hint - hint % 10000);
+  if ((!prov.place || prov.distance > 0) && read.size() > 1) {
+    PlaceMatch shifted = match_place(read, 1, provinces, hint - hint % 10000);
+    if (shifted.place && shifted.distance == 0) {
+      prov = shifted;
+      pos = 1;
+    }
+  }
+  if (!prov.place) return std::string(address);
+  out += join(prov.place->cps, 0, prov.place->cps.size());
+  pos += prov.length;
+  const std::uint32_t pcode = prov.place->code;
+  // The city (prefecture); municipalities go straight to the district.
+  std::vector<Place> cities = places_under(pcode, 100);
+  PlaceMatch city = match_place(read, pos, cities, hint - hint % 100);
+  std::vector<Place> districts;
+  if (city.place) {
+    out += join(city.place->cps, 0, city.place->cps.size());
+    pos += city.length;
+    districts = places_under(city.place->code, 1);
+  } else {
+    for (std::uint32_t c = 0; c <= 99; ++c) {
+      auto more = places_under(pcode + c * 100, 1);
+      districts.insert(districts.end(), more.begin(), more.end());
+    }
+  }
+  PlaceMatch district = match_place(read, pos, districts, hint);
+  if (district.place) {
+    out += join(district.place->cps, 0, district.place->cps.size());
+    pos += district.length;
+  }
+  out += join(read, pos, read.size());
+  return out;
 }
 
 }  // namespace shiming::idcard_ocr

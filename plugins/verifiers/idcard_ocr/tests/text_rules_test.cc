@@ -80,3 +80,25 @@ TEST(TextRules, LawfulSpans) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(TextRules, AddressRegionsSnapToTheRegionTable) {
+  // One character misread in the city, the district, the county.
+  EXPECT_EQ(snap_address_regions("新疆维吾尔自治区乌鲁森齐市天山区北京东路255号", "650102"),
+            "新疆维吾尔自治区乌鲁木齐市天山区北京东路255号");
+  EXPECT_EQ(snap_address_regions("山东省青岛市凡山区新华乡杨柳村2组26号", "370212"),
+            "山东省青岛市崂山区新华乡杨柳村2组26号");
+  EXPECT_EQ(snap_address_regions("河南省驻马店市平僵县桥头镇", ""), "河南省驻马店市平舆县桥头镇");
+  // A stray mark before the province; a municipality (no city level).
+  EXPECT_EQ(snap_address_regions("盐浙江省杭州市西湖区石门乡", "330106"), "浙江省杭州市西湖区石门乡");
+  EXPECT_EQ(snap_address_regions("北京市海淀区新华街328号", "110108"), "北京市海淀区新华街328号");
+  EXPECT_EQ(snap_address_regions("北京市海定区新华街328号", "110108"), "北京市海淀区新华街328号");
+  // The holder moved: the address's own names count, not the number's region.
+  EXPECT_EQ(snap_address_regions("广东省深圳市南山区科技园", "110108"), "广东省深圳市南山区科技园");
+  // Nothing like a place: left as read.
+  EXPECT_EQ(snap_address_regions("某某路12号", "110108"), "某某路12号");
+  EXPECT_EQ(snap_address_regions("", ""), "");
+}
+
+}  // namespace

@@ -53,4 +53,10 @@ std::optional<std::chrono::year_month_day> parse_printed_birth(std::string_view 
 // One year of tolerance on the age boundary is given (cards are often issued near birthdays).
 bool validity_span_allowed(const Validity& v, std::chrono::year_month_day birth);
 
+// An address as read, with the province, city and district it opens with snapped to the names
+// of the GB/T 2260 table when the read is within an edit or two of one (乌鲁森齐市 ->
+// 乌鲁木齐市); `region_code` (the number's first six digits, may be empty) breaks ties. The
+// rest of the address is left as read.
+std::string snap_address_regions(std::string_view address, std::string_view region_code);
+
 }  // namespace shiming::idcard_ocr
