@@ -19,73 +19,16 @@ function show(step) {
   if (h) { h.tabIndex = -1; h.focus(); }
 }
 
-// GB 11643 check character: weights 2^(17-i) mod 11, "10X98765432".
-function idCheck(v) {
-  v = v.trim().toUpperCase();
-  if (v.length === 0) return null;
-  if (!/^\d{17}[\dX]$/.test(v)) {
-    if (v.length < 18 && /^\d*$/.test(v)) return { ok: false, text: msg("还需输入 " + (18 - v.length) + " 位", (18 - v.length) + " more characters") };
-    return { ok: false, text: msg("身份证号应为18位：17位数字加1位数字或X", "An ID number is 17 digits followed by a digit or X") };
-  }
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += (v.charCodeAt(i) - 48) * w[i];
-  const c = "10X98765432"[sum % 11];
-  if (c !== v[17]) return { ok: false, text: msg("最后一位校验码不对，请核对（应为 " + c + "）", "The last character (check character) does not match: please check the number") };
-  return { ok: true, text: msg("身份证号格式正确", "ID number format is correct") };
-}
-function hint(el, r) {
-  el.textContent = r ? r.text : "";
-  el.className = "hint" + (r ? (r.ok ? " good" : " bad") : "");
-}
-
 async function loadProvinces() {
-  const r = await api("GET", "/api/v1/provinces");
-  const sel = $("province");
-  sel.textContent = "";
-  if (!r.ok) { $("choose-error").textContent = apiError(r.body, r.status); return; }
-  for (const p of r.body.provinces) {
-    if (!p.channels.includes("online")) continue;
-    const o = document.createElement("option");
-    o.value = p.code;
-    o.textContent = lang === "en" ? p.name_en || p.name : p.name;
-    sel.appendChild(o);
-  }
-  if (S.province) sel.value = S.province;
+  await fillProvinces($("province"), "online", S.province, $("choose-error"));
   await loadSessions();
 }
 async function loadSessions() {
   S.province = $("province").value;
-  const sel = $("session");
-  sel.textContent = "";
-  if (!S.province) return;
-  const r = await api("GET", "/api/v1/provinces/" + encodeURIComponent(S.province) + "/sessions");
-  if (r.ok) for (const s of r.body.sessions) {
-    const o = document.createElement("option");
-    o.value = s.id;
-    o.textContent = (lang === "en" ? s.name_en || s.name : s.name) + (s.registration_is_open ? "" : msg("（未开放）", " (closed)"));
-    o.disabled = !s.registration_is_open;
-    sel.appendChild(o);
-  }
-  const firstOpen = [...sel.options].find((o) => !o.disabled);
-  if (firstOpen) sel.value = firstOpen.value;
+  await fillSessions($("session"), S.province);
   loadBusy();
 }
-// Busy-time notice: only when the load endpoint exists and answers.
-async function loadBusy() {
-  const el = $("busy");
-  el.hidden = true;
-  try {
-    const r = await api("GET", "/api/v1/provinces/" + encodeURIComponent(S.province) + "/load");
-    if (!r.ok || !r.body) return;
-    const b = r.body;
-    const busy = b.busy || b.level === "high" || b.level === "busy";
-    if (!busy && !b.message && !b.message_zh) return;
-    el.textContent = lang === "en" ? (b.message || "Many candidates are verifying now; it may take longer than usual.")
-                                   : (b.message_zh || "当前认证人数较多，处理时间可能延长。");
-    el.hidden = false;
-  } catch (_) { /* no load endpoint: no notice */ }
-}
+function loadBusy() { return showBusy(S.province, $("busy")); }
 
 async function openCase() {
   const err = $("identity-error");

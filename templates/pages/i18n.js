@@ -1,4 +1,4 @@
-// Texts in zh-CN (default) and English; elements carry data-t="key".
+// Texts in zh-CN (default) and English (elements carry data-t="key"), and helpers the pages share.
 "use strict";
 const I18N = {
   en: {
@@ -15,6 +15,8 @@ const I18N = {
     liveness_hint: "Look straight at the camera and follow the prompts.", start: "Start",
     status: "Verification status", ticket: "Download the admission ticket", refresh: "Refresh",
     hotline: "Hotline: 12345 (working days 9:00–17:00)",
+    other_h: "Other ways to verify", other_offices: "Book a visit to an office (also for expedited verification)",
+    other_overseas: "Abroad: passport and video verification",
     staff_title: "Staff", user: "User name", password: "Password", login: "Log in", logout: "Log out",
     queue: "Review queue", channel: "Channel", overdue: "Overdue only", expedited: "Expedited only",
     approve: "Approve", reject: "Reject", reason: "Reason", plugins: "Loaded plugins", rules: "Effective rules",
@@ -40,6 +42,70 @@ function apiError(body, status) {
   const e = body && body.error;
   if (!e) return msg("服务暂时不可用（" + status + "）", "Service unavailable (" + status + ")");
   return lang === "en" ? (e.message || e.code) : (e.message_zh || e.message || e.code);
+}
+// GB 11643 check character: weights 2^(17-i) mod 11, "10X98765432".
+function idCheck(v) {
+  v = v.trim().toUpperCase();
+  if (v.length === 0) return null;
+  if (!/^\d{17}[\dX]$/.test(v)) {
+    if (v.length < 18 && /^\d*$/.test(v)) return { ok: false, text: msg("还需输入 " + (18 - v.length) + " 位", (18 - v.length) + " more characters") };
+    return { ok: false, text: msg("身份证号应为18位：17位数字加1位数字或X", "An ID number is 17 digits followed by a digit or X") };
+  }
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += (v.charCodeAt(i) - 48) * w[i];
+  const c = "10X98765432"[sum % 11];
+  if (c !== v[17]) return { ok: false, text: msg("最后一位校验码不对，请核对（应为 " + c + "）", "The last character (check character) does not match: please check the number") };
+  return { ok: true, text: msg("身份证号格式正确", "ID number format is correct") };
+}
+function hint(el, r) {
+  el.textContent = r ? r.text : "";
+  el.className = "hint" + (r ? (r.ok ? " good" : " bad") : "");
+}
+
+// Busy-time notice from GET /api/v1/provinces/{p}/load, shown in `el` (hidden when it has nothing).
+async function showBusy(province, el) {
+  el.hidden = true;
+  if (!province) return;
+  try {
+    const r = await api("GET", "/api/v1/provinces/" + encodeURIComponent(province) + "/load");
+    if (!r.ok || !r.body) return;
+    const b = r.body;
+    const busy = b.busy || b.level === "high" || b.level === "busy";
+    if (!busy && !b.message && !b.message_zh) return;
+    el.textContent = lang === "en" ? (b.message || "Many candidates are verifying now; it may take longer than usual.")
+                                   : (b.message_zh || "当前认证人数较多，处理时间可能延长。");
+    el.hidden = false;
+  } catch (_) { /* no load endpoint: no notice */ }
+}
+// Fills a <select> with the provinces that offer `channel`; keeps `current` selected when listed.
+async function fillProvinces(sel, channel, current, errEl) {
+  const r = await api("GET", "/api/v1/provinces");
+  sel.textContent = "";
+  if (!r.ok) { if (errEl) errEl.textContent = apiError(r.body, r.status); return; }
+  for (const p of r.body.provinces) {
+    if (!p.channels.includes(channel)) continue;
+    const o = document.createElement("option");
+    o.value = p.code;
+    o.textContent = lang === "en" ? p.name_en || p.name : p.name;
+    sel.appendChild(o);
+  }
+  if (current) sel.value = current;
+}
+// Fills a <select> with a province's exam sessions (closed ones disabled) and picks the first open.
+async function fillSessions(sel, province) {
+  sel.textContent = "";
+  if (!province) return;
+  const r = await api("GET", "/api/v1/provinces/" + encodeURIComponent(province) + "/sessions");
+  if (r.ok) for (const s of r.body.sessions) {
+    const o = document.createElement("option");
+    o.value = s.id;
+    o.textContent = (lang === "en" ? s.name_en || s.name : s.name) + (s.registration_is_open ? "" : msg("（未开放）", " (closed)"));
+    o.disabled = !s.registration_is_open;
+    sel.appendChild(o);
+  }
+  const firstOpen = [...sel.options].find((o) => !o.disabled);
+  if (firstOpen) sel.value = firstOpen.value;
 }
 async function api(method, path, body, opts) {
   const o = Object.assign({ method, headers: {} }, opts || {});

@@ -28,6 +28,7 @@ async function start() {
   $("logout").hidden = false;
   $("who").textContent = T.role + (T.province ? " · " + T.province : "");
   if (T.role === "admin") { section("admin"); return loadAdmin(); }
+  if (T.role === "clerk") { section("counter"); return startCounter(); }
   section("queue");
   return loadQueue();
 }
