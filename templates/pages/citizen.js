@@ -184,6 +184,8 @@ async function refreshStatus() {
   ul.textContent = "";
   $("status-next").textContent = "";
   $("ticket").hidden = true;
+  $("retry").hidden = c.status !== "rejected";
+  $("offices-link").hidden = !["rejected", "expired"].includes(c.status);
   if (c.status === "pending_review" || c.status === "submitted" || c.status === "processing") {
     if (c.due_at) $("status-next").textContent = msg("预计最晚于 " + c.due_at.slice(0, 10) + " 前给出结果。", "Expected by " + c.due_at.slice(0, 10) + ".");
   } else if (c.status === "verified") {
@@ -236,5 +238,15 @@ document.addEventListener("DOMContentLoaded", () => {
   $("to-liveness").addEventListener("click", afterDocs);
   $("start-liveness").addEventListener("click", runLiveness);
   $("refresh").addEventListener("click", refreshStatus);
+  // Another attempt (补实名) with the same details; the host refuses it past the channel's max_attempts.
+  $("retry").addEventListener("click", () => {
+    Object.assign(S, { caseId: "", token: "", challenge: null });
+    uploaded.front = uploaded.back = false;
+    for (const id of ["front", "back"]) { $(id).value = ""; hint($(id + "-msg"), null); }
+    $("to-liveness").disabled = true;
+    sessionStorage.removeItem("case");
+    location.hash = "";
+    show("step-identity");
+  });
   if (S.caseId && location.hash === "#status") { show("step-status"); refreshStatus(); }
 });

@@ -13,7 +13,7 @@ const I18N = {
     docs: "Photos of your ID card", docs_hint: "Lay the card flat, all four corners visible, no glare.",
     front: "ID card, photo side", back: "ID card, emblem side", liveness: "Face liveness check",
     liveness_hint: "Look straight at the camera and follow the prompts.", start: "Start",
-    status: "Verification status", ticket: "Download the admission ticket", refresh: "Refresh",
+    status: "Verification status", retry: "Verify again", ticket: "Download the admission ticket", refresh: "Refresh",
     hotline: "Hotline: 12345 (working days 9:00–17:00)",
     other_h: "Other ways to verify", other_offices: "Book a visit to an office (also for expedited verification)",
     other_overseas: "Abroad: passport and video verification",

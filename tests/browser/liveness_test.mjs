@@ -99,6 +99,14 @@ try {
           "the status page shows why and what to do: " + reasons);
     await run.axe(page, "citizen: status rejected");
     await run.shot(page, "liveness-static-status");
+    // Another attempt (补实名) from the status page: a new case with the same details.
+    const first = await page.evaluate(() => S.caseId);
+    await page.click("#retry");
+    await page.waitForSelector("#step-identity:not([hidden])");
+    await page.click("#open-case");
+    await page.waitForSelector("#step-docs:not([hidden])");
+    const second = await page.evaluate(() => S.caseId);
+    check(second && second !== first, "retry opens a new attempt (" + first + " -> " + second + ")");
   }
   await run.finish();
 } catch (e) {
