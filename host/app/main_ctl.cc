@@ -11,6 +11,7 @@
 #include "crypto/password.h"
 #include "rules/host_config.h"
 #include "rules/rules_check_cli.h"
+#include "shiming/print/verify_cli.h"
 #include "shiming/idnumber/ctl_id_check.h"
 #include "storage/database.h"
 #if defined(SHIMINGCTL_OCR_IDCARD)
@@ -18,9 +19,6 @@
 #endif
 #if defined(SHIMINGCTL_MRZ)
 #include "shiming/mrz/ctl.h"
-#endif
-#if defined(SHIMINGCTL_RECEIPT)
-#include "receipt_verify_cli.h"
 #endif
 
 namespace {
@@ -38,7 +36,8 @@ int usage() {
                "  ocr idcard --front F [--back B] [--json]\n"
                "  ocr passport FILE [--json]\n"
                "  mrz parse [--text]            (2 or 3 MRZ lines on standard input)\n"
-               "  receipt verify --public-key BASE64|@FILE TOKEN [--json]\n";
+               "  receipt verify --public-key BASE64|@FILE TOKEN [--json]\n"
+               "  ticket verify --public-key BASE64|@FILE TOKEN [--json]   (admission ticket QR token)\n";
   return 2;
 }
 
@@ -151,11 +150,10 @@ int main(int argc, char** argv) {
   if (group == "ocr" && verb == "passport") return mrz::run_ocr_passport(rest, std::cout, std::cerr);
   if (group == "mrz" && verb == "parse") return mrz::run_mrz_parse(rest, std::cin, std::cout, std::cerr);
 #endif
-#if defined(SHIMINGCTL_RECEIPT)
-  if (group == "receipt" && verb == "verify") return window::run_receipt_verify(rest, std::cout, std::cerr);
-#endif
-  if ((group == "ocr" && (verb == "idcard" || verb == "passport")) || (group == "mrz" && verb == "parse") ||
-      (group == "receipt" && verb == "verify")) {
+  // Window receipts and admission tickets carry the same kind of signed token (sdk/print).
+  if ((group == "receipt" || group == "ticket") && verb == "verify")
+    return print::run_receipt_verify(rest, std::cout, std::cerr);
+  if ((group == "ocr" && (verb == "idcard" || verb == "passport")) || (group == "mrz" && verb == "parse")) {
     std::cerr << "shimingctl: '" << group << " " << verb << "' is not built into this shimingctl "
               << "(its plugin folder was left out of the build)\n";
     return 2;

@@ -22,7 +22,7 @@
 #include "file_fingerprint_capture.h"
 #include "host_process.h"
 #include "iso19794.h"
-#include "receipt_verify_cli.h"
+#include "shiming/print/verify_cli.h"
 #include "test_support.h"
 
 namespace shiming::testing {
@@ -383,8 +383,8 @@ TEST_F(WindowBank, ClerkBooksChecksCapturesDecidesAndPrints) {
   EXPECT_TRUE(error_code(bad) == "RECEIPT_SIGNATURE_INVALID" || error_code(bad) == "RECEIPT_TOKEN_MALFORMED") << bad.body;
   std::string pk = api.call("GET", kWin + "/receipts/public-key").json()["public_key"];
   std::ostringstream out, err;
-  EXPECT_EQ(window::run_receipt_verify({"--public-key", pk, token}, out, err), 0) << err.str();
-  EXPECT_EQ(window::run_receipt_verify({"--public-key", pk, altered}, out, err), 1);
+  EXPECT_EQ(print::run_receipt_verify({"--public-key", pk, token}, out, err), 0) << err.str();
+  EXPECT_EQ(print::run_receipt_verify({"--public-key", pk, altered}, out, err), 1);
   // The other province's clerk cannot print it.
   EXPECT_EQ(api.call("GET", kWin + "/counter/cases/" + id + "/receipt?format=pdf", "", other_clerk).status, 404);
 }

@@ -1,5 +1,5 @@
 // The printable receipt (回执): HTML from the mustache template in templates/receipt/ (compiled in; kainjow mustache),
-// PDF drawn with cairo/pango (CJK fonts embedded by cairo), QR code from libqrencode.
+// PDF and QR code from the shared signed-document library (sdk/print).
 #pragma once
 
 #include <string>
@@ -21,15 +21,11 @@ struct ReceiptView {
   std::string qr_text;   // what the QR encodes (a verify URL or the token itself)
 };
 
-// Square module matrix of the QR code (true = dark), error correction M. Error QR_FAILED.
-sdk::Result<std::vector<std::vector<bool>>> qr_modules(const std::string& text);
-std::string qr_svg(const std::vector<std::vector<bool>>& modules);
-
 // `tmpl` is the mustache template text (default: templates/receipt/receipt.html.mustache).
 sdk::Result<std::string> render_receipt_html(const ReceiptView& v, const std::string& tmpl);
 const std::string& default_receipt_template();
 
-// A4 PDF. Error PDF_FAILED.
+// A4 PDF (print::render_signed_pdf). Errors QR_FAILED, PDF_FAILED.
 sdk::Result<std::string> render_receipt_pdf(const ReceiptView& v);
 
 }  // namespace shiming::window

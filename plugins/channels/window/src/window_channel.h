@@ -10,10 +10,20 @@
 
 #include <shiming/sdk/plugin.h>
 
-#include "receipt_token.h"
+#include "shiming/print/signed_token.h"
 #include "window_settings.h"
 
 namespace shiming::window {
+
+// Receipt tokens are the shared signed-document tokens (sdk/print).
+using print::base64_decode;
+using print::base64_encode;
+using print::base64url_encode;
+using print::random_seed;
+using print::receipt_keys_from_seed;
+using print::ReceiptKeys;
+using print::sign_receipt;
+using print::verify_receipt;
 
 inline constexpr int kDefaultSlaWorkingDays = 1;
 

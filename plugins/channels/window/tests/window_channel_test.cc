@@ -8,7 +8,7 @@
 
 #include <shiming/sdk/testing/fakes.h>
 
-#include "receipt_token.h"
+#include "shiming/print/signed_token.h"
 #include "window_channel.h"
 
 namespace shiming::window {

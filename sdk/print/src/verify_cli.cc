@@ -1,16 +1,17 @@
-#include "receipt_verify_cli.h"
+#include "shiming/print/verify_cli.h"
 
 #include <fstream>
 #include <sstream>
 
-#include "receipt_token.h"
+#include "shiming/print/signed_token.h"
 
-namespace shiming::window {
+namespace shiming::print {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: shimingctl receipt verify [--json] --public-key <base64 | @file> <token>\n"
-    "  The public key is shown by GET /api/v1/channels/window/receipts/public-key.\n";
+    "usage: shimingctl receipt|ticket verify [--json] --public-key <base64 | @file> <token>\n"
+    "  The public key is shown by GET /api/v1/channels/window/receipts/public-key (receipts)\n"
+    "  or GET /api/v1/admission-tickets/public-key (admission tickets).\n";
 
 }  // namespace
 
@@ -52,4 +53,4 @@ int run_receipt_verify(const std::vector<std::string>& args, std::ostream& out, 
   return 0;
 }
 
-}  // namespace shiming::window
+}  // namespace shiming::print

@@ -1,10 +1,10 @@
-#include "receipt_token.h"
+#include "shiming/print/signed_token.h"
 
 #include <sodium.h>
 
 #include <stdexcept>
 
-namespace shiming::window {
+namespace shiming::print {
 namespace {
 
 constexpr std::string_view kContext = "shiming-receipt-v1.";
@@ -139,4 +139,4 @@ sdk::Result<std::array<std::uint8_t, 32>> parse_public_key(std::string_view text
   return out;
 }
 
-}  // namespace shiming::window
+}  // namespace shiming::print

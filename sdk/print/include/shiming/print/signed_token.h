@@ -1,6 +1,7 @@
-// Signed receipt tokens (回执): "<payload>.<signature>", both base64url without padding; the
-// payload is compact JSON, the signature Ed25519 (libsodium) over "shiming-receipt-v1." + payload.
-// Anyone with the public key checks a token offline.
+// Signed tokens of printed documents (the window receipt 回执, the admission ticket 准考证):
+// "<payload>.<signature>", both base64url without padding; the payload is compact JSON, the
+// signature Ed25519 (libsodium) over "shiming-receipt-v1." + payload. Anyone with the issuer's
+// public key checks a token offline (GET .../verify, `shimingctl receipt|ticket verify`).
 #pragma once
 
 #include <array>
@@ -11,7 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <shiming/sdk/result.h>
 
-namespace shiming::window {
+namespace shiming::print {
 
 struct ReceiptKeys {
   std::array<std::uint8_t, 32> public_key{};
@@ -40,4 +41,4 @@ sdk::Result<nlohmann::json> verify_receipt(std::string_view token,
 // Parses a public key given as base64 of the 32 raw bytes. Error PUBLIC_KEY_INVALID.
 sdk::Result<std::array<std::uint8_t, 32>> parse_public_key(std::string_view base64);
 
-}  // namespace shiming::window
+}  // namespace shiming::print

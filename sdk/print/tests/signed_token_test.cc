@@ -2,10 +2,10 @@
 
 #include <sstream>
 
-#include "receipt_token.h"
-#include "receipt_verify_cli.h"
+#include "shiming/print/signed_token.h"
+#include "shiming/print/verify_cli.h"
 
-namespace shiming::window {
+namespace shiming::print {
 namespace {
 
 TEST(ReceiptToken, SignedTokenVerifiesWithThePublicKey) {
@@ -58,4 +58,4 @@ TEST(ReceiptVerifyCli, ExitCodesAndJson) {
 }
 
 }  // namespace
-}  // namespace shiming::window
+}  // namespace shiming::print
