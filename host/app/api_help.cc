@@ -1,5 +1,6 @@
 // Citizen help and busy-time information (issue 8, "Support" and "Peak days"):
-//   GET /api/v1/provinces/{p}/help  contact points and FAQ from the province rules
+//   GET /api/v1/provinces/{p}/help  contact points, the provincial offices (the window channel's
+//                                   offices when it is enabled) and FAQ from the province rules
 //   GET /api/v1/provinces/{p}/load  whether now is a busy time (live job-queue depth and the
 //                                   rules' peak windows) and when the next quiet time starts
 #include "app/api_util.h"
@@ -23,11 +24,23 @@ void register_help_routes(http::Router& router, ApiContext& ctx) {
     for (const auto& f : p->help.faq)
       faq.push_back({{"topic", f.topic}, {"question", f.question}, {"question_en", f.question_en},
                      {"answer", f.answer}, {"answer_en", f.answer_en}});
+    // Offices where a candidate may verify in person (and file an expedite request): the window
+    // channel's settings, as the rules give them (validated by the window plugin's schema).
+    nlohmann::json offices = nlohmann::json::array();
+    if (const auto* window = p->enabled_channel("window"); window && window->settings.contains("offices"))
+      for (const auto& o : window->settings["offices"]) {
+        if (!o.is_object()) continue;
+        nlohmann::json office;
+        for (const char* k : {"id", "name", "name_en", "address", "address_en", "opening_hours", "opening_hours_en"})
+          office[k] = o.value(k, "");
+        offices.push_back(office);
+      }
     return ok({{"province", p->code},
                {"hotline", p->help.hotline},
                {"hotline_hours", p->help.hotline_hours},
                {"hotline_hours_en", p->help.hotline_hours_en},
                {"consultation_url", p->help.consultation_url},
+               {"offices", offices},
                {"faq", faq}});
   });
 

@@ -2,6 +2,10 @@
 //   POST /api/v1/cases/{id}/expedite       a clerk files an expedite request (加急认证): the case goes
 //                                            to the head of the review queue with a 24-hour deadline
 //   GET  /api/v1/cases/{id}/expedite-form  the printable 加急认证申请表, pre-filled (HTML)
+//   POST /api/v1/cases/{id}/remediation    remediation (补实名): a new attempt on the same candidate after
+//                                            a rejection or a missed deadline, where the session's
+//                                            rules allow it; the earlier attempts are kept
+//   GET  /api/v1/cases/{id}/attempts       every attempt of the case's candidate for its session
 //   GET  /api/v1/candidates/{id}/certificate-eligibility
 //        {id} is the candidate id (case JSON `candidate_id`): eligible / needs verification
 //        until DATE (score_release + certificate_claim_days) / lapsed, per exam session.
@@ -50,6 +54,22 @@ std::string expedite_reason(Hub& hub, const std::string& case_id) {
   for (const auto& a : hub.audit.list_for_case(case_id))
     if (a.action == "expedited") reason = a.reason;
   return reason;
+}
+
+// The candidate's attempts for one exam session, oldest first: what each became and why.
+nlohmann::json attempts_json(Hub& hub, const storage::CaseRecord& c) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& a : hub.case_repo.list_for_candidate(c.candidate_id)) {
+    if (a.exam_session != c.exam_session) continue;
+    nlohmann::json j = {{"case_id", a.id}, {"attempt", a.attempt}, {"channel", a.channel}, {"status", a.status},
+                        {"status_zh", status_label_zh(a.status)}, {"created_at", format_time(a.created_at)},
+                        {"decided_at", a.decided_at ? nlohmann::json(format_time(*a.decided_at)) : nlohmann::json()}};
+    auto decisions = hub.decisions.list(a.id);
+    j["reasons"] = decisions.empty() ? nlohmann::json::array() : nlohmann::json(decisions.back().reasons);
+    list.push_back(j);
+  }
+  std::sort(list.begin(), list.end(), [](const auto& x, const auto& y) { return x["attempt"] < y["attempt"]; });
+  return list;
 }
 
 }  // namespace
@@ -187,6 +207,65 @@ void register_remedy_routes(http::Router& router, ApiContext& ctx) {
     nlohmann::json out = {{"candidate_id", id}, {"today", format_date(today)}, {"sessions", list}};
     if (!only.empty()) out["state"] = list.front()["state"];
     return ok(out);
+  });
+
+  // Remediation (补实名): the holder of a rejected or expired case (its citizen token) or staff of
+  // its province start a new attempt with the same declared identity. The session's rules decide
+  // (remediation_attempts, remediation_days_after_deadline); CaseService::open enforces them for
+  // every new attempt, this route answers the clearer codes first.
+  router.add("POST", "/api/v1/cases/{id}/remediation", [&ctx](sdk::HttpRequest& req) {
+    sdk::HttpResponse err;
+    storage::CaseRecord own;
+    if (!authorize(ctx, req, {"citizen", "clerk", "admin"}, err, &own)) return err;
+    auto body = parse_body(req.body.empty() ? "{}" : req.body, {{"channel", V::string, false, 32}});
+    if (!body) return error_response(body.error());
+    auto c = ctx.hub.case_repo.get(req.params["id"]);
+    if (!c || !may_see_case(req.actor, *c)) return case_not_found();
+    if (c->status != case_status::kRejected && c->status != case_status::kExpired)
+      return sdk::HttpResponse::error(
+          409, {"REMEDIATION_NOT_NEEDED",
+                "Only a rejected or expired case can be remedied (this one is '" + c->status + "').",
+                std::string("只有未通过或已过期的认证可以补实名（当前状态：") + status_label_zh(c->status) + "）。",
+                "case"});
+    auto snap = ctx.hub.rules().current();
+    const auto* province = snap->province(c->province);
+    const auto* session = province ? province->session(c->exam_session) : nullptr;
+    if (!session)
+      return sdk::HttpResponse::error(404, {"SESSION_NOT_FOUND", "No such exam session.", "没有该考试批次。", "exam_session"});
+    auto now = ctx.hub.clock().now();
+    if (now >= session->remediation_deadline())
+      return sdk::HttpResponse::error(
+          403, {"REMEDIATION_CLOSED",
+                session->remediation_days_after_deadline > 0
+                    ? "Remediation for this exam session closed at " + format_time(session->remediation_deadline()) + "."
+                    : "Verification for this exam session closed at " + format_time(session->verification_deadline) +
+                          "; the rules allow no remediation after it.",
+                "本次考试的补实名已截止。", "case"});
+    sdk::OpenCaseRequest r;
+    r.province = c->province;
+    r.channel = body->value("channel", c->channel);
+    r.exam_session = c->exam_session;
+    r.identity = c->identity;
+    sdk::Actor actor = req.actor.role == "citizen" ? sdk::Actor{"citizen", "", "", "citizen"} : req.actor;
+    auto opened = ctx.hub.case_service().open(r, actor);
+    if (!opened) return error_response(opened.error());
+    ctx.hub.case_service().audit_event(*c, req.actor, "remediation_started", "new attempt " + opened->case_id);
+    auto fresh = ctx.hub.case_repo.get(opened->case_id);
+    return ok({{"case_id", opened->case_id}, {"candidate_id", opened->candidate_id},
+               {"token", opened->citizen_token}, {"status", "collecting"},
+               {"attempt", fresh ? fresh->attempt : 0}, {"previous_case_id", c->id},
+               {"attempts", fresh ? attempts_json(ctx.hub, *fresh) : nlohmann::json::array()}},
+              201);
+  });
+
+  router.add("GET", "/api/v1/cases/{id}/attempts", [&ctx](sdk::HttpRequest& req) {
+    sdk::HttpResponse err;
+    storage::CaseRecord own;
+    if (!authorize(ctx, req, {"citizen", "clerk", "reviewer", "admin"}, err, &own)) return err;
+    auto c = ctx.hub.case_repo.get(req.params["id"]);
+    if (!c || !may_see_case(req.actor, *c)) return case_not_found();
+    return ok({{"case_id", c->id}, {"candidate_id", c->candidate_id}, {"exam_session", c->exam_session},
+               {"attempts", attempts_json(ctx.hub, *c)}});
   });
 }
 

@@ -107,10 +107,12 @@ sdk::Result<sdk::OpenedCase> CaseService::open(const sdk::OpenCaseRequest& r, co
     return sdk::Error{"SESSION_NOT_FOUND", "No such exam session: '" + r.exam_session + "'.",
                       "没有该考试批次。", "exam_session"};
   auto now = hub_.clock().now();
-  if (now >= session->verification_deadline)
+  // After the deadline only remediation (补实名) attempts, within the rules' window, are open.
+  const bool late = now >= session->verification_deadline;
+  if (late && now >= session->remediation_deadline())
     return sdk::Error{"VERIFICATION_CLOSED",
                       "Verification for this exam session closed at " +
-                          format_time(session->verification_deadline) + ".",
+                          format_time(session->remediation_deadline()) + ".",
                       "本次考试的实名认证已截止。", "exam_session"};
 
   // Declared identity: the GB 11643 essentials are checked at once so a typo
@@ -162,6 +164,17 @@ sdk::Result<sdk::OpenedCase> CaseService::open(const sdk::OpenCaseRequest& r, co
                         "id_number"};
     attempt = std::max(attempt, earlier.attempt + 1);
   }
+  if (late && attempt == 1)
+    return sdk::Error{"VERIFICATION_CLOSED",
+                      "Verification for this exam session closed at " +
+                          format_time(session->verification_deadline) +
+                          "; only candidates whose verification was rejected or expired may still remedy it.",
+                      "本次考试的实名认证已截止，仅认证未通过或已过期的考生可补实名。", "exam_session"};
+  if (attempt - 1 > session->remediation_attempts)
+    return sdk::Error{"REMEDIATION_LIMIT_REACHED",
+                      "You have used all " + std::to_string(session->remediation_attempts) +
+                          " remediation attempts for this exam session. Please contact the exam office.",
+                      "本次考试的补实名次数已用完，请联系考试机构。", ""};
   if (attempt > channel_rules->max_attempts)
     return sdk::Error{"TOO_MANY_ATTEMPTS",
                       "You have used all " + std::to_string(channel_rules->max_attempts) +

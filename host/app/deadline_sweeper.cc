@@ -20,6 +20,7 @@ std::size_t DeadlineSweeper::sweep(TimePoint now) {
       std::string key = code + "/" + session.id;
       if (done_.count(key)) continue;
       std::size_t before = moved;
+      bool waiting = false;  // remediation attempts whose own window is still open
       sdk::Actor system{"system", "deadline", code, "deadline"};
       for (const char* status : kOpenStates) {
         int offset = 0;
@@ -32,9 +33,19 @@ std::size_t DeadlineSweeper::sweep(TimePoint now) {
               ++kept;
               continue;
             }
+            // A remediation attempt (补实名) opened after the deadline expires with the end of
+            // the remediation window instead.
+            if (c.created_at >= session.verification_deadline && now < session.remediation_deadline()) {
+              ++kept;
+              waiting = true;
+              continue;
+            }
             // Another host may have moved it first: then the CAS fails and we skip it.
-            auto s = hub.case_service().transition(c.id, case_status::kExpired, system,
-                                                   "verification deadline " + format_time(session.verification_deadline) + " passed");
+            bool remediation = c.created_at >= session.verification_deadline;
+            auto s = hub.case_service().transition(
+                c.id, case_status::kExpired, system,
+                remediation ? "remediation window " + format_time(session.remediation_deadline()) + " passed"
+                            : "verification deadline " + format_time(session.verification_deadline) + " passed");
             if (s.ok()) ++moved;
             else ++kept;
           }
@@ -42,7 +53,7 @@ std::size_t DeadlineSweeper::sweep(TimePoint now) {
           offset += kept;
         }
       }
-      if (moved == before) done_.insert(key);
+      if (moved == before && !waiting) done_.insert(key);
     }
   }
   if (moved > 0) log_event(spdlog::level::info, "deadline sweep expired cases", {{"count", moved}});

@@ -46,6 +46,8 @@ void WorkerPool::loop(int index) {
       // Deadlines are checked by one worker per host; hosts racing are harmless (CAS).
       try {
         sweeper.sweep(hub_.clock().now());
+        // Finished sweeps: operators see the job is alive; tests wait for one instead of sleeping.
+        hub_.metrics().counter_add("shiming_deadline_sweeps_total", {});
       } catch (const std::exception& e) {
         log_event(spdlog::level::err, "deadline sweep failed", {{"error", e.what()}});
       }

@@ -104,6 +104,8 @@ ProvinceRules build_province(const json& doc, const std::string& file) {
     e.exam_date = parse_date(str(s, "exam_date")).value_or(Date{});
     if (auto score = parse_date(str(s, "score_release"))) e.score_release = *score;
     e.certificate_claim_days = integer(s, "certificate_claim_days", 30);
+    e.remediation_attempts = integer(s, "remediation_attempts", 10);
+    e.remediation_days_after_deadline = integer(s, "remediation_days_after_deadline", 0);
     p.sessions.push_back(std::move(e));
   }
   std::stable_sort(p.sessions.begin(), p.sessions.end(), [](const auto& a, const auto& b) {

@@ -45,6 +45,14 @@ struct ExamSession {
   Date exam_date;
   std::optional<Date> score_release;
   int certificate_claim_days = 30;
+  // Remediation (补实名): new attempts after a rejection or a missed deadline, beyond the first;
+  // days after verification_deadline during which they may still be started (0: none).
+  int remediation_attempts = 10;
+  int remediation_days_after_deadline = 0;
+  // The end of the remediation window (== verification_deadline when there is none).
+  TimePoint remediation_deadline() const {
+    return verification_deadline + std::chrono::days(remediation_days_after_deadline);
+  }
 };
 
 struct AdviceText {  // empty = keep the verifier's own text

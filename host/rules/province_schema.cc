@@ -80,6 +80,14 @@ ConfigSchema build_province_schema() {
       {.name = "score_release", .type = FieldType::date},
       {.name = "certificate_claim_days", .type = FieldType::integer, .default_value = 30,
        .min = 1, .max = 365},
+      {.name = "remediation_attempts", .type = FieldType::integer, .default_value = 10, .min = 0, .max = 10,
+       .doc = "New attempts (补实名) a candidate may start for this session after a rejection or a "
+              "missed deadline, beyond the first; 0: none. Each channel's max_attempts applies as well."},
+      {.name = "remediation_days_after_deadline", .type = FieldType::integer, .default_value = 0,
+       .min = 0, .max = 90,
+       .doc = "Days after verification_deadline during which a candidate whose case was rejected or "
+              "expired may still start a new attempt (补实名); 0: none after the deadline. A "
+              "verification this late earns no admission ticket but counts for the certificate claim."},
   };
   s.fields.push_back(sessions);
   s.fields.push_back({.name = "deadline_warning_days", .type = FieldType::list,

@@ -38,13 +38,6 @@ using namespace std::chrono_literals;
 
 const std::string kSource = SHIMING_SOURCE_DIR;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 unsigned short free_port() {
   int s = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
@@ -141,15 +134,6 @@ std::vector<Json> jsonl(const std::string& path) {
   return out;
 }
 
-bool eventually(const std::function<bool()>& ok, std::chrono::milliseconds limit = 30s) {
-  auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (ok()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return ok();
-}
-
 class NotifyFlow : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -179,25 +163,19 @@ class NotifyFlow : public ::testing::Test {
   }
 
   std::unique_ptr<HostProcess> start_host(const std::string& database = {}, const std::string& data_dir = {}) {
-    HostProcessOptions o;
-    o.config_file = root_ + "/config/host.yaml";
-    o.database_url = database;
-    if (!data_dir.empty()) o.extra_args = {"--data-dir", data_dir};
-    auto host = std::make_unique<HostProcess>(o);
+    auto host = make_host(root_ + "/config/host.yaml", database,
+                          data_dir.empty() ? std::vector<std::string>{} : std::vector<std::string>{"--data-dir", data_dir});
     EXPECT_TRUE(host->start()) << host->log_text();
     return host;
   }
 
   std::string staff_token(Api& api, const std::string& db_url, const std::string& role) {
-    std::string name = role + "_" + std::to_string(rng_());
     std::string out;
-    int rc = run_ctl({"--config", root_ + "/config/host.yaml", "--database", db_url, "user", "add", name,
-                      "--province", "notifyprov", "--role", role},
-                     "correct horse battery staple\n", out);
-    EXPECT_EQ(rc, 0) << out;
-    auto r = api.json("POST", "/api/v1/auth/login", {{"username", name}, {"password", "correct horse battery staple"}});
-    EXPECT_EQ(r.status, 200) << r.body;
-    return r.json().value("token", "");
+    std::string name = add_staff(root_ + "/config/host.yaml", db_url, "notifyprov", role, rng_, &out);
+    EXPECT_FALSE(name.empty()) << out;
+    std::string token = login(api, name);
+    EXPECT_FALSE(token.empty()) << name;
+    return token;
   }
 
   // Opens a case with an e-mail address; returns {case id, token}.

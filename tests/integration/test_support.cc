@@ -5,6 +5,10 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -54,7 +58,12 @@ std::string error_code(const http::testing::ClientResponse& r) {
 }
 
 int run_ctl(const std::vector<std::string>& args, const std::string& stdin_text, std::string& out) {
-  std::string binary = std::string(SHIMING_BINARY_DIR) + "/host/app/shimingctl";
+  std::vector<std::string> argv = {std::string(SHIMING_BINARY_DIR) + "/host/app/shimingctl"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(argv, out, stdin_text);
+}
+
+int run_program(const std::vector<std::string>& command, std::string& out, const std::string& stdin_text) {
   int in_pipe[2], out_pipe[2];
   if (pipe(in_pipe) != 0 || pipe(out_pipe) != 0) return -1;
   pid_t pid = fork();
@@ -64,12 +73,11 @@ int run_ctl(const std::vector<std::string>& args, const std::string& stdin_text,
     dup2(out_pipe[1], 2);
     close(in_pipe[1]);
     close(out_pipe[0]);
-    std::vector<std::string> all = {binary};
-    all.insert(all.end(), args.begin(), args.end());
+    std::vector<std::string> all = command;
     std::vector<char*> argv;
     for (auto& a : all) argv.push_back(a.data());
     argv.push_back(nullptr);
-    execv(binary.c_str(), argv.data());
+    execvp(argv[0], argv.data());
     _exit(127);
   }
   close(in_pipe[0]);
@@ -84,6 +92,66 @@ int run_ctl(const std::vector<std::string>& args, const std::string& stdin_text,
   int status = 0;
   waitpid(pid, &status, 0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool eventually(const std::function<bool()>& ok, std::chrono::milliseconds limit) {
+  auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (ok()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return ok();
+}
+
+std::unique_ptr<HostProcess> make_host(const std::string& config, const std::string& database,
+                                       std::vector<std::string> extra_args) {
+  HostProcessOptions o;
+  o.config_file = config;
+  o.database_url = database;
+  o.extra_args = std::move(extra_args);
+  return std::make_unique<HostProcess>(o);
+}
+
+std::string add_staff(const std::string& config, const std::string& database, const std::string& province,
+                      const std::string& role, std::mt19937& rng, std::string* output) {
+  std::string name = role + "_" + std::to_string(rng());
+  std::string out;
+  std::vector<std::string> args = {"--config", config};
+  if (!database.empty()) args.insert(args.end(), {"--database", database});
+  args.insert(args.end(), {"user", "add", name, "--province", province, "--role", role});
+  int rc = run_ctl(args, std::string(kStaffPassword) + "\n", out);
+  if (output) *output = out;
+  return rc == 0 ? name : "";
+}
+
+std::string login(Api& api, const std::string& name) {
+  auto r = api.json("POST", "/api/v1/auth/login", {{"username", name}, {"password", kStaffPassword}});
+  if (r.status != 200) return "";
+  return r.json().value("token", "");
+}
+
+std::string pdf_qr_text(const std::string& pdf, const std::string& work_dir) {
+  std::string file = work_dir + "/qr_page.pdf", png = work_dir + "/qr_page";
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << pdf;
+  }
+  // A4 at 300 dpi is 2480 x 3508; the QR code sits in the top right corner.
+  std::string cmd = "pdftoppm -r 300 -png -singlefile -x 1240 -y 0 -W 1240 -H 1200 '" + file + "' '" + png + "'";
+  if (std::system(cmd.c_str()) != 0) return "";
+  std::string out;
+  if (run_program({"zbarimg", "--raw", "-q", png + ".png"}, out) != 0) return "";
+  // zbarimg may complain on stderr (no D-Bus in a container) before the decoded text: the last line.
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  auto nl = out.rfind('\n');
+  return nl == std::string::npos ? out : out.substr(nl + 1);
 }
 
 }  // namespace shiming::testing

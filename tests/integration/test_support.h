@@ -1,11 +1,15 @@
 #pragma once
 // Helpers for integration tests: identities, images, a JSON client for the host.
+#include <chrono>
+#include <functional>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "host_process.h"
 #include "http/tests/test_client.h"
 
 namespace shiming::testing {
@@ -35,5 +39,30 @@ std::string error_code(const http::testing::ClientResponse& r);
 
 // Runs shimingctl with arguments; stdin text; returns exit code; output into `out`.
 int run_ctl(const std::vector<std::string>& args, const std::string& stdin_text, std::string& out);
+// Runs a program (looked up in PATH) with stdin text; exit code, stdout and stderr into `out`.
+int run_program(const std::vector<std::string>& command, std::string& out, const std::string& stdin_text = {});
+
+// The whole file (binary safe); "" when it cannot be read.
+std::string slurp(const std::string& path);
+
+// Polls `ok` every 100 ms until it holds or `limit` passes; the last answer.
+bool eventually(const std::function<bool()>& ok, std::chrono::milliseconds limit = std::chrono::seconds(30));
+
+// A host process for `config` (not started yet): `database` overrides its URL when not empty.
+std::unique_ptr<HostProcess> make_host(const std::string& config, const std::string& database = {},
+                                       std::vector<std::string> extra_args = {});
+
+inline constexpr const char* kStaffPassword = "correct horse battery staple";
+// Adds a staff user with shimingctl (password kStaffPassword) and returns the user name, named
+// <role>_<random>; "" on failure (shimingctl's output in *output when given).
+std::string add_staff(const std::string& config, const std::string& database, const std::string& province,
+                      const std::string& role, std::mt19937& rng, std::string* output = nullptr);
+// Signs a staff user in; the session token, "" on failure.
+std::string login(Api& api, const std::string& name);
+
+// The text of the QR code on the first page of a PDF: the page rasterised by poppler's pdftoppm
+// (300 dpi, top right quarter where the signed documents put it) and decoded by zbarimg
+// (zbar-tools). "" when none is found. `work_dir` holds the files.
+std::string pdf_qr_text(const std::string& pdf, const std::string& work_dir);
 
 }  // namespace shiming::testing
