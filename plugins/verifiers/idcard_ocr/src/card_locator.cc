@@ -305,6 +305,16 @@ LocateResult locate_card(const cv::Mat& bgr) {
   };
   std::sort(cands.begin(), cands.end(), [&](const Candidate& a, const Candidate& b) { return rank(a) > rank(b); });
   result.card = cands.front().quad;
+  for (const auto& c : cands) {
+    bool dup = false;
+    for (const auto& k : result.candidates) {
+      double w = dist(k.corners[0], k.corners[1]);
+      bool near = true;
+      for (int i = 0; i < 4; ++i) near = near && dist(k.corners[i], c.quad.corners[i]) < 0.04 * w;
+      dup = dup || near;
+    }
+    if (!dup) result.candidates.push_back(c.quad);
+  }
   if (std::getenv("SHIMING_OCR_DEBUG_DIR"))
     for (const auto& c : cands)
       std::fprintf(stderr, "cand score %.3f area %.3f border %d corners %.0f,%.0f %.0f,%.0f %.0f,%.0f %.0f,%.0f\n", c.quad.score,

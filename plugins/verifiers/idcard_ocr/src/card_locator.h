@@ -3,6 +3,7 @@
 
 #include <array>
 #include <optional>
+#include <vector>
 
 #include <opencv2/core.hpp>
 
@@ -20,6 +21,9 @@ struct CardQuad {
 
 struct LocateResult {
   std::optional<CardQuad> card;   // the best candidate
+  // Card-shaped candidates, best first, near-duplicates removed (card is the first); the reader
+  // takes the first whose print looks like an ID card when the best does not.
+  std::vector<CardQuad> candidates;
   int card_like_count = 0;        // distinct card-shaped candidates of comparable size
   bool cut_off_candidate = false; // a large region runs off the edge of the photo
 };

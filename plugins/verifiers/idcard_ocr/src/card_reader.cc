@@ -1,7 +1,9 @@
 // read_side: decode -> locate -> rectify -> side and orientation -> quality gates -> fields.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 #include <opencv2/imgcodecs.hpp>
@@ -44,6 +46,33 @@ std::vector<cv::Rect> field_areas(Side side, const LayoutFit& fit) {
           row(L::kBackValueX, L::kValidityRowY, L::kBackValueRight)};
 }
 
+// The fields read from each area of field_areas(), in its order.
+const std::vector<std::vector<const char*>> kFrontAreaKeys = {
+    {"name"}, {"sex", "ethnicity"}, {"birth"}, {"address"}, {"address"}, {"id_number"}};
+const std::vector<std::vector<const char*>> kBackAreaKeys = {{"issuing_authority"}, {"valid_from", "valid_to"}};
+// A field under glare must have been read at least this surely, or the photo is refused.
+constexpr double kGlareFieldConfidence = 0.8;
+
+struct Vetted {
+  CardQuad quad;
+  cv::Mat card;  // rectified
+  SideGuess guess;
+};
+
+cv::Point2f centre(const CardQuad& q) { return (q.corners[0] + q.corners[2]) * 0.5f; }
+double width(const CardQuad& q) { return cv::norm(q.corners[1] - q.corners[0]); }
+
+// Another card in the photo: a candidate of comparable size away from the chosen card, whole in
+// the frame, whose print also looks like an ID card.
+bool other_card_in_photo(const cv::Mat& bgr, const LocateResult& loc, const Vetted& chosen) {
+  for (const auto& c : loc.candidates) {
+    if (c.touches_border || c.score < 0.6 || c.area_fraction < chosen.quad.area_fraction * 0.4) continue;
+    if (cv::norm(centre(c) - centre(chosen.quad)) < 0.5 * width(chosen.quad)) continue;
+    if (classify_side(rectify(bgr, c)).looks_like_card) return true;
+  }
+  return false;
+}
+
 struct Attempted {
   Fields fields;
   LayoutFit fit;
@@ -83,10 +112,21 @@ SideReading read_side(std::span<const std::uint8_t> image, Side side, const Read
     r.reasons.push_back(loc.cut_off_candidate ? "CARD_CUT_OFF" : "CARD_NOT_FOUND");
     return r;
   }
-  const CardQuad& quad = *loc.card;
+  // The first candidate (best first) that lies whole in the photo and whose print looks like
+  // an ID card: a region that swallowed a touching object, or a larger region around the card,
+  // may rank above the card itself. When none does, the best candidate is judged as it is.
+  std::optional<Vetted> vetted;
+  for (std::size_t i = 0; i < loc.candidates.size() && i < 6 && !vetted; ++i) {
+    const CardQuad& c = loc.candidates[i];
+    if (c.touches_border || c.area_fraction < o.min_card_area_fraction) continue;
+    Vetted v{c, rectify(d.bgr, c), {}};
+    v.guess = classify_side(v.card);
+    if (v.guess.looks_like_card) vetted = std::move(v);
+  }
+  const CardQuad& quad = vetted ? vetted->quad : *loc.card;
   r.quality["card_area_fraction"] = quad.area_fraction;
   r.quality["card_shape_score"] = quad.score;
-  if (loc.card_like_count >= 2) {
+  if (vetted ? other_card_in_photo(d.bgr, loc, *vetted) : loc.card_like_count >= 2) {
     r.reasons.push_back("MULTIPLE_CARDS");
     return r;
   }
@@ -102,7 +142,7 @@ SideReading read_side(std::span<const std::uint8_t> image, Side side, const Read
   }
 
   t = Clock::now();
-  cv::Mat card = rectify(d.bgr, quad);
+  cv::Mat card = vetted ? vetted->card : rectify(d.bgr, quad);
   // For people debugging photos: the rectified card, when SHIMING_OCR_DEBUG_DIR is set.
   if (const char* dir = std::getenv("SHIMING_OCR_DEBUG_DIR"); dir && *dir)
     cv::imwrite(std::string(dir) + "/rectified_" + to_string(side) + ".png", card);
@@ -118,7 +158,7 @@ SideReading read_side(std::span<const std::uint8_t> image, Side side, const Read
   else if (q.blur_mm > o.max_blur) r.reasons.push_back("IMAGE_BLURRED");
   r.timings_ms["quality"] = ms_since(t);
   if (!r.reasons.empty()) return r;
-  SideGuess guess = classify_side(card);
+  SideGuess guess = vetted ? vetted->guess : classify_side(card);
   r.quality["layout_score"] = guess.score;
   r.quality["detected_side"] = to_string(guess.side);
   if (!guess.looks_like_card) {
@@ -137,13 +177,10 @@ SideReading read_side(std::span<const std::uint8_t> image, Side side, const Read
   cv::Mat flat = flatten_light(card);
   cv::Mat ink = ink_mask(flat);
   LayoutFit fit = side == Side::front ? fit_front_layout(ink) : fit_back_layout(ink);
-  double glare = measure_glare(card, field_areas(side, fit));
+  const std::vector<double> glare_by_area = glare_fractions(card, field_areas(side, fit));
+  const double glare = *std::max_element(glare_by_area.begin(), glare_by_area.end());
   r.quality["glare"] = glare;
   r.quality["label_rows"] = fit.label_rows;
-  if (glare > o.max_glare) {
-    r.reasons.push_back("GLARE");
-    return r;
-  }
 
   t = Clock::now();
   r.fields = side == Side::front ? read_front_fields(card, fit, flat, ink) : read_back_fields(card, fit, flat, ink);
@@ -161,6 +198,24 @@ SideReading read_side(std::span<const std::uint8_t> image, Side side, const Read
     }
   }
   r.timings_ms["ocr"] = ms_since(t);
+  // Glare refuses the photo only where it cost a field: text often stays readable under a
+  // highlight, and a highlight beside the text hides nothing.
+  if (glare > o.max_glare) {
+    const std::vector<std::vector<const char*>>& keys = side == Side::front ? kFrontAreaKeys : kBackAreaKeys;
+    bool lost = false;
+    for (std::size_t i = 0; i < glare_by_area.size() && i < keys.size(); ++i) {
+      if (glare_by_area[i] <= o.max_glare) continue;
+      for (const char* k : keys[i]) {
+        auto it = r.fields.find(k);
+        if (it == r.fields.end() || it->second.confidence < kGlareFieldConfidence) lost = true;
+      }
+    }
+    if (lost) {
+      r.fields.clear();
+      r.reasons.push_back("GLARE");
+      return r;
+    }
+  }
   if (r.fields.empty()) r.reasons.push_back("NOT_AN_ID_CARD");
 
   if (side == Side::front) {

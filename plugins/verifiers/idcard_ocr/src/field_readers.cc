@@ -334,6 +334,39 @@ Attempt correct_by_glyphs(const cv::Mat& clean, cv::Rect box, Attempt a) {
   return a;
 }
 
+// The ethnicity whose characters the line's glyphs resemble most: for each of the 56 names the
+// line is split into as many characters and the mean similarity is taken. Accepted when clearly
+// ahead of the runner-up.
+Attempt ethnicity_by_glyphs(const cv::Mat& line) {
+  std::map<std::size_t, std::vector<std::vector<float>>> cells_by_n;
+  std::string best, second;
+  double best_s = 0, second_s = 0;
+  for (auto name : ethnicities()) {
+    auto cps = utf8_code_points(name);
+    auto it = cells_by_n.find(cps.size());
+    if (it == cells_by_n.end()) {
+      std::vector<std::vector<float>> fs;
+      for (const auto& r : split_characters(line, cps.size())) fs.push_back(glyph_features(line(r)));
+      it = cells_by_n.emplace(cps.size(), std::move(fs)).first;
+    }
+    if (it->second.size() != cps.size()) continue;
+    double sum = 0;
+    for (std::size_t i = 0; i < cps.size(); ++i) sum += glyph_similarity(it->second[i], cps[i]);
+    double s = sum / cps.size();
+    if (s > best_s) {
+      second = best;
+      second_s = best_s;
+      best = std::string(name);
+      best_s = s;
+    } else if (s > second_s) {
+      second = std::string(name);
+      second_s = s;
+    }
+  }
+  if (best.empty() || best_s < 0.85 || best_s - second_s < 0.04) return {};
+  return {best, std::min(0.9, best_s), true};
+}
+
 cv::Rect value_box(const cv::Mat& ink, double x0, double y_center, double x1, double half_h) {
   cv::Rect roi = rect_mm(x0, y_center - half_h, x1 - x0, 2 * half_h);
   // Only rows near the centre belong to this field: trim to the band around the centre.
@@ -452,12 +485,23 @@ Fields read_front_fields(const cv::Mat& bgr, const LayoutFit& fit, const cv::Mat
       return s->value;
     };
     Attempt a = read_with_retries(flat, box, box.height - 2 * px(0.6), Script::chinese, wl, false, validate, 0.8);
+    // Eight names have a character the model lacks (傈僳 佤 畲 拉祜 达斡尔 仫佬 仡佬 珞巴): when
+    // the read does not settle it, the glyphs are compared with each of the 56 names.
+    if (!a.valid || a.confidence < 0.8) {
+      cv::Rect clipped = box & cv::Rect(0, 0, flat.cols, flat.rows);
+      if (!clipped.empty()) {
+        Attempt g = ethnicity_by_glyphs(without_coloured_ink(bgr, flat, clipped));
+        if (g.valid && (!a.valid || g.value == a.value || g.confidence > a.confidence)) a = g;
+      }
+    }
     put(out, "ethnicity", a);
   }
   // 出生.
   {
     cv::Rect box = value_box(ink, vx, L::kBirthRowY + dy, right, 2.4);
-    auto validate = [](const OcrText& t) -> std::optional<std::string> {
+    std::vector<std::string> texts;  // every read, for the one-digit-short check below
+    auto validate = [&texts](const OcrText& t) -> std::optional<std::string> {
+      texts.push_back(t.text);
       auto d = parse_printed_birth(t.text);
       if (!d) return std::nullopt;
       return format_date(*d);
@@ -468,6 +512,15 @@ Fields read_front_fields(const cv::Mat& bgr, const LayoutFit& fit, const cv::Mat
       // 年 月 日 are printed in the label colour: remove them and read the three numbers alone.
       Attempt digits = read_digit_groups(bgr, flat, box, validate);
       if (digits.valid && (!a.valid || digits.value == expected_birth)) a = digits;
+    }
+    // A read that is the number's date with one thin digit lost (1990年1月16日 for 11 月) is
+    // taken as that date, a little less surely.
+    if (auto e = parse_iso_date(expected_birth); e && (!a.valid || a.value != expected_birth)) {
+      for (const auto& t : texts)
+        if (printed_birth_one_digit_short(t, *e)) {
+          a = {expected_birth, 0.82, true};
+          break;
+        }
     }
     put(out, "birth", a);
   }

@@ -202,6 +202,12 @@ class Library {
 
   const std::vector<std::string>& out_of_model() const { return out_of_model_; }
 
+  double similarity_to(const Feature& f, const std::string& cp) {
+    double best = 0;
+    for (const auto& t : read_templates(cp)) best = std::max(best, similarity(f, t));
+    return best;
+  }
+
  private:
   struct Template {
     std::string cp;
@@ -247,5 +253,12 @@ std::optional<GlyphMatch> match_name_glyph(const cv::Mat& ink, const std::string
 }
 
 const std::vector<std::string>& out_of_model_name_characters() { return library().out_of_model(); }
+
+std::vector<float> glyph_features(const cv::Mat& ink) { return features(ink); }
+
+double glyph_similarity(const std::vector<float>& f, const std::string& cp) {
+  if (f.empty()) return 0;
+  return library().similarity_to(f, cp);
+}
 
 }  // namespace shiming::idcard_ocr

@@ -28,6 +28,11 @@ struct GlyphMatch {
 // there (one code point). nullopt when no font or no model list is available.
 std::optional<GlyphMatch> match_name_glyph(const cv::Mat& ink, const std::string& read);
 
+// Stroke features of one character image (dark on light), empty when it has no ink; and their
+// similarity (0..1) with the best of the fonts' renderings of the character `cp`.
+std::vector<float> glyph_features(const cv::Mat& ink);
+double glyph_similarity(const std::vector<float>& features, const std::string& cp);
+
 // The characters of the name list that the installed chi_sim model lacks (for tests).
 const std::vector<std::string>& out_of_model_name_characters();
 

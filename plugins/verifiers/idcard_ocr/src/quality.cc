@@ -59,17 +59,21 @@ Quality measure_quality(const cv::Mat& bgr) {
   return q;
 }
 
-double measure_glare(const cv::Mat& bgr, const std::vector<cv::Rect>& fields) {
+std::vector<double> glare_fractions(const cv::Mat& bgr, const std::vector<cv::Rect>& fields) {
   cv::Mat gray;
   cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
   cv::Mat blown = gray >= 248;
-  double glare = 0;
+  std::vector<double> out;
   for (const auto& r : fields) {
     cv::Rect rr = r & cv::Rect(0, 0, gray.cols, gray.rows);
-    if (rr.empty()) continue;
-    glare = std::max(glare, cv::countNonZero(blown(rr)) / static_cast<double>(rr.area()));
+    out.push_back(rr.empty() ? 0.0 : cv::countNonZero(blown(rr)) / static_cast<double>(rr.area()));
   }
-  return glare;
+  return out;
+}
+
+double measure_glare(const cv::Mat& bgr, const std::vector<cv::Rect>& fields) {
+  auto g = glare_fractions(bgr, fields);
+  return g.empty() ? 0.0 : *std::max_element(g.begin(), g.end());
 }
 
 }  // namespace shiming::idcard_ocr

@@ -14,7 +14,9 @@ struct Quality {
 };
 
 Quality measure_quality(const cv::Mat& rectified_bgr);
-// The largest blown-out fraction over the given text areas (canonical pixels).
+// The blown-out fraction of each of the given text areas (canonical pixels).
+std::vector<double> glare_fractions(const cv::Mat& rectified_bgr, const std::vector<cv::Rect>& fields);
+// The largest of them.
 double measure_glare(const cv::Mat& rectified_bgr, const std::vector<cv::Rect>& fields);
 
 }  // namespace shiming::idcard_ocr

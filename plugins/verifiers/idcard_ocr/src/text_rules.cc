@@ -333,3 +333,37 @@ std::string snap_address_regions(std::string_view address, std::string_view regi
 }
 
 }  // namespace shiming::idcard_ocr
+
+namespace shiming::idcard_ocr {
+
+bool printed_birth_one_digit_short(std::string_view text, std::chrono::year_month_day expected) {
+  if (!expected.ok()) return false;
+  // The digits before 年, between 年 and 月, between 月 and 日 (spaces and noise dropped).
+  std::vector<std::string> groups(1);
+  for (const auto& cp : utf8_code_points(text)) {
+    if (cp == "年" || cp == "月" || cp == "日") {
+      if ((cp == "年" && groups.size() != 1) || (cp == "月" && groups.size() != 2) || (cp == "日" && groups.size() != 3))
+        return false;
+      groups.emplace_back();
+    } else if (cp.size() == 1 && cp[0] >= '0' && cp[0] <= '9') {
+      groups.back() += cp;
+    }
+  }
+  if (groups.size() != 4 || !groups[3].empty()) return false;
+  const std::string want[3] = {std::to_string(static_cast<int>(expected.year())),
+                               std::to_string(static_cast<unsigned>(expected.month())),
+                               std::to_string(static_cast<unsigned>(expected.day()))};
+  int short_groups = 0;
+  for (int i = 0; i < 3; ++i) {
+    if (groups[i] == want[i]) continue;
+    if (groups[i].size() + 1 != want[i].size()) return false;
+    bool one_dropped = false;
+    for (std::size_t k = 0; k < want[i].size() && !one_dropped; ++k)
+      one_dropped = want[i].substr(0, k) + want[i].substr(k + 1) == groups[i];
+    if (!one_dropped) return false;
+    ++short_groups;
+  }
+  return short_groups == 1;
+}
+
+}  // namespace shiming::idcard_ocr

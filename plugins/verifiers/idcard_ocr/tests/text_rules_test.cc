@@ -102,3 +102,22 @@ TEST(TextRules, AddressRegionsSnapToTheRegionTable) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(TextRules, BirthOneDigitShort) {
+  const std::chrono::year_month_day d{std::chrono::year(1990), std::chrono::month(11), std::chrono::day(16)};
+  EXPECT_TRUE(printed_birth_one_digit_short("1990年1月16日", d));
+  EXPECT_TRUE(printed_birth_one_digit_short("1990年11月6日", d));
+  EXPECT_TRUE(printed_birth_one_digit_short("990年11月16日", d));
+  EXPECT_FALSE(printed_birth_one_digit_short("1990年11月16日", d));  // not short: parse it instead
+  EXPECT_FALSE(printed_birth_one_digit_short("1990年1月6日", d));    // two digits lost
+  EXPECT_FALSE(printed_birth_one_digit_short("1990年7月16日", d));   // another digit, not a lost one
+  EXPECT_FALSE(printed_birth_one_digit_short("1990年12月16日", d));
+  EXPECT_FALSE(printed_birth_one_digit_short("199011月16日", d));
+  const std::chrono::year_month_day jan{std::chrono::year(1965), std::chrono::month(1), std::chrono::day(27)};
+  EXPECT_TRUE(printed_birth_one_digit_short("1965年月27日", jan));
+  EXPECT_FALSE(printed_birth_one_digit_short("1965年月日", jan));
+}
+
+}  // namespace

@@ -48,6 +48,11 @@ std::optional<Validity> parse_validity(std::string_view text);
 // Birth as printed: "1990年1月5日" (digits with 年 月 日, spaces anywhere).
 std::optional<std::chrono::year_month_day> parse_printed_birth(std::string_view text);
 
+// Whether a birth line read as "1990年1月16日" is `expected` (1990-11-16) with one digit lost:
+// the year, month and day groups equal the date's except one group that lacks exactly one digit
+// (a thin 1 is what Tesseract drops). Used only to accept the date the number states.
+bool printed_birth_one_digit_short(std::string_view text, std::chrono::year_month_day expected);
+
 // Whether the span from issue to expiry is one the Resident Identity Card Law allows for the
 // holder's age at issue: under 16 -> 5 years, 16-25 -> 10, 26-45 -> 20, 46 and over -> 长期.
 // One year of tolerance on the age boundary is given (cards are often issued near birthdays).
