@@ -146,6 +146,9 @@ int main(int argc, char** argv) {
   opts.tls_cert_file = config->tls.cert_file;
   opts.tls_key_file = config->tls.key_file;
   opts.tls_client_ca_file = config->tls.client_ca_file;
+  opts.admission = http::AdmissionOptions::from_json(config->effective.value("admission", nlohmann::json::object()));
+  opts.admission.workers = config->worker_threads;
+  opts.admission.queue_depth = [&h] { return h.jobs.depth(); };
   http::Server server(opts, router, metrics);
   if (auto s = server.start(); !s) {
     std::fprintf(stderr, "shiming-host: %s\n", s.error().message.c_str());

@@ -86,6 +86,7 @@ struct Server::Impl {
   std::chrono::steady_clock::time_point drain_deadline;
   unsigned short port = 0;
   bool started = false;
+  std::int64_t last_admission_sweep_ns = 0;
 
   const ServerOptions& options() const { return shared->options; }
 
@@ -101,6 +102,10 @@ struct Server::Impl {
 void Server::Impl::sweep() {
   const std::int64_t now = detail::steady_now_ns();
   for (auto& s : shared->sessions.snapshot()) s->close_if_expired(now);
+  if (now - last_admission_sweep_ns >= 5'000'000'000) {  // refilled client buckets
+    shared->admission.sweep(now);
+    last_admission_sweep_ns = now;
+  }
   sweep_timer.expires_after(shared->sweep_interval);
   sweep_timer.async_wait([this](boost::system::error_code e) {
     if (!e) sweep();

@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 
+#include "http/admission.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "shiming/sdk/result.h"
@@ -34,6 +35,8 @@ struct ServerOptions {
   bool tls_require_client_cert = false;  // refuse the handshake without a valid client cert
   std::chrono::seconds shutdown_grace{20};  // stop(): in-flight requests get this long
   bool access_log = true;  // one log_event line per request
+  // Peak-time admission control (429/503 with Retry-After before the body is read); off by default.
+  AdmissionOptions admission;
   // Finer timeouts for tests; when non-zero they override the second-based ones.
   std::chrono::milliseconds read_timeout_ms{0}, write_timeout_ms{0}, idle_timeout_ms{0};
 };

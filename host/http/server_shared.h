@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "http/admission.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -60,7 +61,8 @@ class SessionRegistry {
 };
 
 struct ServerShared {
-  ServerShared(ServerOptions o, const Router& r, Metrics& m) : options(std::move(o)), router(r), metrics(m) {
+  ServerShared(ServerOptions o, const Router& r, Metrics& m)
+      : options(std::move(o)), router(r), metrics(m), admission(options.admission, r.routes(), m) {
     auto pick = [](std::chrono::milliseconds ms, std::chrono::seconds s) {
       return ms.count() > 0 ? ms : std::chrono::duration_cast<std::chrono::milliseconds>(s);
     };
@@ -85,6 +87,7 @@ struct ServerShared {
   Metrics& metrics;
   std::vector<RouteMetrics*> route_metrics;  // by Router route index
   RouteMetrics* unmatched = nullptr;
+  Admission admission;
   std::atomic<bool> stopping{false};
   SessionRegistry sessions;
 };

@@ -278,6 +278,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       finish(std::move(r), !body_follows && h.keep_alive());
       return false;
     }
+    if (shared_->admission.enabled() && !admit(h, body_follows)) return false;
     if (parser_->content_length() && *parser_->content_length() > match_.options.max_body) {
       reply_error(413);
       return false;
@@ -297,6 +298,27 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         return false;
       }
     }
+    return true;
+  }
+
+  // Peak-time admission (before the body is read). Refused: 429/503 with
+  // Retry-After; an unread body closes the connection.
+  template <class Header>
+  bool admit(const Header& h, bool body_follows) {
+    std::string_view bearer, forwarded;
+    if (auto a = h.find(bhttp::field::authorization); a != h.end()) {
+      std::string_view v(a->value().data(), a->value().size());
+      constexpr std::string_view kBearer = "Bearer ";
+      if (v.size() > kBearer.size() && iequals(v.substr(0, kBearer.size()), kBearer)) bearer = v.substr(kBearer.size());
+    }
+    if (const auto& name = shared_->options.admission.client_ip_header; !name.empty())
+      if (auto f = h.find(name); f != h.end()) forwarded = std::string_view(f->value().data(), f->value().size());
+    auto verdict = shared_->admission.admit(match_.route_index, bearer, remote_, forwarded, steady_now_ns());
+    if (!verdict.admitted) {
+      finish(Admission::response(verdict), !body_follows && h.keep_alive());
+      return false;
+    }
+    slot_ = std::move(verdict.slot);
     return true;
   }
 
@@ -336,6 +358,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   // ---- writing -------------------------------------------------------------
 
   void finish(sdk::HttpResponse r, bool keep_alive) {
+    slot_.release();  // the heavy work is done: no longer in flight once its response is ready
     if (request_.request_id.empty()) {
       std::string_view incoming;
       if (parser_) {
@@ -460,6 +483,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   std::string body_;  // a large body, written after out_
   sdk::HttpRequest request_;
   RouteMatch match_;
+  Admission::Slot slot_;  // held while an admitted heavy request is served
   std::string method_;
   std::string_view path_, query_;  // into the parser's target; valid until parser_ resets
   std::string remote_;

@@ -103,6 +103,42 @@ ConfigSchema build_host_schema() {
        .max = 86400, .doc = "How often open cases are checked for a due deadline warning."},
   };
   s.fields.push_back(notifications);
+  ConfigField admission{.name = "admission", .type = FieldType::object,
+                        .doc = "Peak-time admission control (docs/admission.md): 429 per client, "
+                               "503 when the host is overloaded, both with Retry-After."};
+  admission.fields = {
+      {.name = "enabled", .type = FieldType::boolean, .default_value = false,
+       .doc = "Off when the block is absent; the shipped config/host.yaml turns it on."},
+      {.name = "client_rate", .type = FieldType::number, .default_value = 20, .min = 0, .max = 1e6,
+       .doc = "Requests a second per client (bearer token, else address); 0: no per-client limit."},
+      {.name = "client_burst", .type = FieldType::number, .default_value = 60, .min = 1, .max = 1e7,
+       .doc = "How many a client may send at once before client_rate applies."},
+      {.name = "heavy_cost", .type = FieldType::number, .default_value = 5, .min = 1, .max = 1000,
+       .doc = "What a heavy request takes from the client's budget (a light one takes 1)."},
+      {.name = "max_in_flight_heavy", .type = FieldType::integer, .default_value = 64, .min = 0,
+       .max = 100000, .doc = "Heavy requests served at once by this host; more: 503 HOST_BUSY. 0: no limit."},
+      {.name = "max_queue_depth", .type = FieldType::integer, .default_value = 5000, .min = 0,
+       .max = 10000000, .doc = "Jobs queued or running; at or over it heavy requests get 503 QUEUE_FULL. 0: no limit."},
+      {.name = "seconds_per_job", .type = FieldType::number, .default_value = 5, .min = 0.01, .max = 3600,
+       .doc = "A job's usual run time, for the Retry-After estimate of QUEUE_FULL."},
+      {.name = "queue_sample_ms", .type = FieldType::integer, .default_value = 1000, .min = 0, .max = 60000,
+       .doc = "How often the queue depth is read from the database."},
+      {.name = "max_clients", .type = FieldType::integer, .default_value = 100000, .min = 100,
+       .max = 10000000, .doc = "Client budgets kept in memory; beyond it a new token counts against its address."},
+      {.name = "client_ip_header", .type = FieldType::string, .default_value = "",
+       .doc = "Behind a trusted reverse proxy: the header carrying the client address (e.g. X-Real-IP)."},
+      {.name = "exempt_routes", .type = FieldType::string_list,
+       .default_value = nlohmann::json::array({"GET /healthz", "GET /metrics", "GET /api/v1/provinces/{province}/load",
+                         "GET /api/v1/provinces/{province}/help", "GET /static/{file}"}),
+       .doc = "\"METHOD /pattern\" (a trailing * matches a prefix): never limited."},
+      {.name = "heavy_routes", .type = FieldType::string_list,
+       .default_value = nlohmann::json::array({"POST /api/v1/provinces/{province}/cases", "PUT /api/v1/cases/{id}/documents/{kind}",
+                         "POST /api/v1/cases/{id}/submit", "POST /api/v1/cases/{id}/remediation",
+                         "POST /api/v1/auth/login", "GET /api/v1/candidates/{id}/sessions/{s}/admission-ticket",
+                         "POST /api/v1/channels/*", "PUT /api/v1/channels/*"}),
+       .doc = "Routes that cost CPU, disk or a verification job (host limits apply to these)."},
+  };
+  s.fields.push_back(admission);
   ConfigField testing{.name = "testing", .type = FieldType::object,
                       .doc = "Test hosts only: the host starts with any of these on only when run "
                              "with --allow-testing."};
