@@ -32,6 +32,7 @@ export class Run {
     this.failures = 0;
     this.consoleErrors = [];
     this.browsers = [];
+    this.cleanup = [];  // large scratch files removed at the end (e.g. generated camera clips)
     this.axeSource = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
   }
 
@@ -117,6 +118,7 @@ export class Run {
     else this.check(this.consoleErrors.length === 0,
                     "no console errors" + (this.consoleErrors.length ? ": " + this.consoleErrors.join(" | ") : ""));
     for (const b of this.browsers) await b.close().catch(() => {});
+    for (const f of this.cleanup) fs.rmSync(f, { force: true });
     if (this.host) {
       if (this.hostExited === null) {
         const exited = new Promise((r) => this.host.on("exit", r));
