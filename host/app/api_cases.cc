@@ -1,6 +1,7 @@
 // Citizen routes: open a case, upload documents, submit, see the status.
 #include "app/api_util.h"
 #include "app/case_service.h"
+#include "app/case_view_cache.h"
 #include "app/notifications.h"
 #include "app/worker_pool.h"
 #include "common/dates.h"
@@ -89,7 +90,10 @@ void register_case_routes(http::Router& router, ApiContext& ctx, std::size_t upl
               201);
   });
 
-  router.add("GET", "/api/v1/cases/{id}", [&ctx](sdk::HttpRequest& req) {
+  // A citizen's status page is polled: its view is kept per case change stamp (case_view_cache.h).
+  auto views = std::make_shared<CaseViewCache>(ctx.hub);
+  router.add("GET", "/api/v1/cases/{id}", [&ctx, views](sdk::HttpRequest& req) {
+    if (auto view = views->citizen_view(req)) return std::move(*view);
     sdk::HttpResponse err;
     storage::CaseRecord c;
     if (!authorize(ctx, req, {"citizen", "reviewer", "clerk", "admin"}, err, &c)) return err;

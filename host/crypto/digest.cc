@@ -1,5 +1,7 @@
 #include "crypto/digest.h"
 
+#include <memory>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -33,9 +35,19 @@ int decode_char(char c) {
 }  // namespace
 
 std::string sha256_hex(std::string_view data) {
+  // OpenSSL 3's one-shot SHA256() looks the algorithm up on every call; a token
+  // check per request hashes often, so the implementation is fetched once and
+  // each thread keeps its context.
+  static EVP_MD* const md_impl = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
-  return to_hex(md, sizeof md);
+  unsigned int len = 0;
+  if (!md_impl || !ctx || EVP_DigestInit_ex2(ctx.get(), md_impl, nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 || EVP_DigestFinal_ex(ctx.get(), md, &len) != 1) {
+    SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
+    len = SHA256_DIGEST_LENGTH;
+  }
+  return to_hex(md, len);
 }
 
 std::string sha256_hex(const std::vector<std::uint8_t>& data) {

@@ -20,6 +20,16 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+// True when `s` holds 15 or more digits in a row (the shortest ID number).
+bool has_long_digit_run(std::string_view s) {
+  std::size_t run = 0;
+  for (char c : s) {
+    run = (c >= '0' && c <= '9') ? run + 1 : 0;
+    if (run >= 15) return true;
+  }
+  return false;
+}
+
 std::mt19937_64& request_id_engine() {
   thread_local std::mt19937_64 engine = [] {
     std::random_device rd;
@@ -131,17 +141,23 @@ void log_access(std::string_view method, std::string_view pattern, int status,
     out += '"';
     out += key;
     out += "\":\"";
-    for (char c : value) {
+    for (std::size_t i = 0; i < value.size();) {
+      // Runs of plain characters are appended at once.
+      std::size_t j = i;
+      while (j < value.size() && value[j] != '"' && value[j] != '\\' && static_cast<unsigned char>(value[j]) >= 0x20)
+        ++j;
+      out.append(value.data() + i, j - i);
+      if (j == value.size()) break;
+      const char c = value[j];
       if (c == '"' || c == '\\') {
         out += '\\';
         out += c;
-      } else if (static_cast<unsigned char>(c) < 0x20) {
+      } else {
         char buf[8];
         std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
         out += buf;
-      } else {
-        out += c;
       }
+      i = j + 1;
     }
     out += "\",";
   };
@@ -159,7 +175,12 @@ void log_access(std::string_view method, std::string_view pattern, int status,
   add_string(line, "request_id", request_id);
   add_string(line, "remote", remote);
   line += "\"msg\":\"http request\"";
-  logger->log(spdlog::level::info, redact_pii(line));
+  // Every field is the server's own or checked (request ids are [A-Za-z0-9._:-]); only a
+  // digit run as long as an ID number can need masking, so the redactor runs only then.
+  if (has_long_digit_run(line))
+    logger->log(spdlog::level::info, redact_pii(line));
+  else
+    logger->log(spdlog::level::info, std::string_view(line));
 }
 
 const std::string& http_date_now() {
