@@ -160,6 +160,37 @@ TEST_F(SampleRules, HostYamlListsThePluginsThePipelinesUse) {
   EXPECT_EQ(host->rules_dir, std::filesystem::path(kRulesDir).lexically_normal().string());
 }
 
+// Online: OCR -> liveness -> authority comparison (issues 2 and 5); the window runs the authority
+// check too (issue 6). Both point at the simulator scripts/run.sh starts (config/authority-sim),
+// with the files tools/authority_sim/make-dev-pki.sh writes under var/authority-sim.
+TEST_F(SampleRules, BeijingRunsTheAuthorityCheckOnlineAndAtTheWindow) {
+  const ProvinceRules& bj = *snapshot_->province("beijing");
+  const auto& online = bj.enabled_channel("online")->pipeline;
+  std::vector<std::string> names;
+  for (const auto& step : online) names.push_back(step.verifier);
+  EXPECT_EQ(names, (std::vector<std::string>{"id_number", "idcard_ocr", "face_quality", "liveness", "face_match",
+                                             "authority"}));
+  const auto& window = bj.enabled_channel("window")->pipeline;
+  ASSERT_EQ(window.size(), 2u);
+  EXPECT_EQ(window[1].verifier, "authority");
+  EXPECT_EQ(window[1].params, online.back().params);
+  const auto& p = online.back().params;
+  EXPECT_EQ(p["endpoint"], "https://127.0.0.1:9443");
+  EXPECT_EQ(p["client_id"], "demo-province");
+  for (const char* key : {"hmac_key_file", "ca_file", "client_cert_file", "client_key_file"})
+    EXPECT_EQ(p[key].get<std::string>().rfind("var/authority-sim/", 0), 0u) << key;
+  // The simulator's sample config knows that client and listens there.
+  std::ifstream sim(std::string(SHIMING_SOURCE_DIR) + "/config/authority-sim/sim.yaml");
+  std::stringstream text;
+  text << sim.rdbuf();
+  EXPECT_NE(text.str().find("listen: {address: 127.0.0.1, port: 9443}"), std::string::npos);
+  EXPECT_NE(text.str().find("- id: demo-province"), std::string::npos);
+  EXPECT_NE(text.str().find("../../var/authority-sim/demo-province.hmac"), std::string::npos);
+  // Provinces that do not run it yet say so by not naming it (Guangdong: staff review every case).
+  for (const auto& step : snapshot_->province("guangdong")->enabled_channel("online")->pipeline)
+    EXPECT_NE(step.verifier, "authority");
+}
+
 TEST(SampleRulesPlugins, WithoutTheOnlinePluginTheSampleIsRefused) {
   RealPlugins no_online("online");
   SKIP_UNLESS_ALL_PLUGINS_BUILT(RealPlugins());
