@@ -36,6 +36,10 @@ CardCheck cross_check(const SideReading* front, const SideReading* back, const D
       fail = true;  // every reading problem asks for a new photo
     }
   }
+  // The authority printed on the back issues for the district of the address on the front.
+  if (auto a = c.fields.find("issuing_authority"), ad = c.fields.find("address");
+      a != c.fields.end() && ad != c.fields.end())
+    a->second.value = snap_issuing_authority(a->second.value, ad->second.value);
   if (fail) {
     c.verdict = Verdict::fail;
     return c;

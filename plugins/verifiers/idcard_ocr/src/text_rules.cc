@@ -285,15 +285,22 @@ PlaceMatch match_place(const std::vector<std::string>& read, std::size_t pos, co
 
 }  // namespace
 
-std::string snap_address_regions(std::string_view address, std::string_view region_code) {
-  auto read = utf8_code_points(address);
+namespace {
+
+struct AddressPlaces {
+  std::string province, city, district;  // snapped names, empty when not matched
+  std::size_t skip = 0;                  // stray code points before the province
+  std::size_t end = 0;                   // code points of the read they cover (with skip)
+};
+
+AddressPlaces address_places(const std::vector<std::string>& read, std::string_view region_code) {
+  AddressPlaces out;
   std::uint32_t hint = 0;
   if (region_code.size() >= 6) {
     for (int i = 0; i < 6; ++i)
       if (region_code[i] >= '0' && region_code[i] <= '9') hint = hint * 10 + (region_code[i] - '0');
   }
   static const std::vector<Place> provinces = places_under(0, 10000);
-  std::string out;
   std::size_t pos = 0;
   // The province; a stray mark before it (a speck read as a character) is dropped when the
   // name follows exactly.
@@ -305,8 +312,9 @@ std::string snap_address_regions(std::string_view address, std::string_view regi
       pos = 1;
     }
   }
-  if (!prov.place) return std::string(address);
-  out += join(prov.place->cps, 0, prov.place->cps.size());
+  if (!prov.place) return out;
+  out.skip = pos;
+  out.province = join(prov.place->cps, 0, prov.place->cps.size());
   pos += prov.length;
   const std::uint32_t pcode = prov.place->code;
   // The city (prefecture); municipalities go straight to the district.
@@ -314,7 +322,7 @@ std::string snap_address_regions(std::string_view address, std::string_view regi
   PlaceMatch city = match_place(read, pos, cities, hint - hint % 100);
   std::vector<Place> districts;
   if (city.place) {
-    out += join(city.place->cps, 0, city.place->cps.size());
+    out.city = join(city.place->cps, 0, city.place->cps.size());
     pos += city.length;
     districts = places_under(city.place->code, 1);
   } else {
@@ -325,11 +333,50 @@ std::string snap_address_regions(std::string_view address, std::string_view regi
   }
   PlaceMatch district = match_place(read, pos, districts, hint);
   if (district.place) {
-    out += join(district.place->cps, 0, district.place->cps.size());
+    out.district = join(district.place->cps, 0, district.place->cps.size());
     pos += district.length;
   }
-  out += join(read, pos, read.size());
+  out.end = pos;
   return out;
+}
+
+}  // namespace
+
+std::string snap_address_regions(std::string_view address, std::string_view region_code) {
+  auto read = utf8_code_points(address);
+  AddressPlaces p = address_places(read, region_code);
+  if (p.province.empty()) return std::string(address);
+  return p.province + p.city + p.district + join(read, p.end, read.size());
+}
+
+std::string snap_issuing_authority(std::string_view authority, std::string_view address) {
+  AddressPlaces p = address_places(utf8_code_points(address), "");
+  if (p.district.empty()) return std::string(authority);
+  // The police of the district or county, or the city's police and its branch for the district
+  // (南京市公安局玄武分局; a municipality is its own city).
+  std::string city = !p.city.empty() ? p.city : p.province.ends_with("市") ? p.province : std::string();
+  auto dcps = utf8_code_points(p.district);
+  std::string branch = p.district;
+  if (dcps.size() >= 3 && dcps.back() == "区") branch = join(dcps, 0, dcps.size() - 1);
+  std::vector<std::string> forms = {p.district + "公安局"};
+  if (!city.empty()) forms.push_back(city + "公安局" + branch + "分局");
+  const int n = static_cast<int>(utf8_code_points(authority).size());
+  const int allowed = std::max(1, n / 5);
+  std::string best;
+  int best_d = allowed + 1;
+  bool tie = false;
+  for (const auto& f : forms) {
+    int d = edit_distance(f, authority);
+    if (d < best_d) {
+      best = f;
+      best_d = d;
+      tie = false;
+    } else if (d == best_d) {
+      tie = true;
+    }
+  }
+  if (best.empty() || tie) return std::string(authority);
+  return best;
 }
 
 }  // namespace shiming::idcard_ocr

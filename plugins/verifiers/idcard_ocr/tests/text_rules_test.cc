@@ -121,3 +121,17 @@ TEST(TextRules, BirthOneDigitShort) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(TextRules, IssuingAuthoritySnapsToTheAddressDistrict) {
+  EXPECT_EQ(snap_issuing_authority("平与县公安局", "河南省驻马店市平舆县桥头镇王家庄村4组92号"), "平舆县公安局");
+  EXPECT_EQ(snap_issuing_authority("厦门市公安局思了明分局", "福建省厦门市思明区人民路1号"),
+            "厦门市公安局思明分局");
+  EXPECT_EQ(snap_issuing_authority("北京市公安局海淀分居", "北京市海淀区新华街328号"), "北京市公安局海淀分局");
+  // Issued elsewhere (the holder moved): left as read.
+  EXPECT_EQ(snap_issuing_authority("南京市公安局玄武分局", "北京市海淀区新华街328号"), "南京市公安局玄武分局");
+  EXPECT_EQ(snap_issuing_authority("平与县公安局", "某某路12号"), "平与县公安局");
+}
+
+}  // namespace

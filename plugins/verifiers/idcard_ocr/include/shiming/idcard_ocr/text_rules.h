@@ -64,4 +64,9 @@ bool validity_span_allowed(const Validity& v, std::chrono::year_month_day birth)
 // rest of the address is left as read.
 std::string snap_address_regions(std::string_view address, std::string_view region_code);
 
+// The issuing authority as read (back), snapped to the form the address's district gives
+// (平舆县公安局, 南京市公安局玄武分局) when within an edit or two of it (one per five characters);
+// otherwise as read (the holder may have moved since the card was issued).
+std::string snap_issuing_authority(std::string_view authority, std::string_view address);
+
 }  // namespace shiming::idcard_ocr
