@@ -55,6 +55,9 @@ void register_public_routes(http::Router& router, ApiContext& ctx) {
                           {"exam_date", format_date(s.exam_date)},
                           {"registration_is_open", now >= s.registration_open && now < s.registration_close}};
       if (s.score_release) j["score_release"] = format_date(*s.score_release);
+      // Remediation (补实名): new attempts after a rejection or a missed deadline, and until when.
+      j["remediation_attempts"] = s.remediation_attempts;
+      j["remediation_until"] = format_time(s.remediation_deadline());
       list.push_back(j);
     }
     return ok({{"province", p->code}, {"sessions", list}});

@@ -133,6 +133,8 @@ TEST_F(Deadlines, AdminMovesTheClockAndDeadlinesFollowIt) {
   EXPECT_EQ(r.json()["now"].get<std::string>().substr(0, 16), "2027-04-01T02:00");
   auto sessions = api.call("GET", "/api/v1/provinces/clockprov/sessions").json();
   EXPECT_TRUE(sessions["sessions"][0]["registration_is_open"].get<bool>());
+  EXPECT_EQ(sessions["sessions"][0]["remediation_attempts"], 1);
+  EXPECT_EQ(sessions["sessions"][0]["remediation_until"], "2027-05-30T09:00:00Z");  // deadline + 10 days
   // Tokens follow the clock too: the one issued in 2026 has run out in 2027.
   EXPECT_EQ(api.call("GET", "/api/v1/testing/clock", "", admin).status, 401);
   admin = login(api, admin_name);
