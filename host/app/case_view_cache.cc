@@ -14,12 +14,19 @@ namespace shiming {
 namespace {
 
 // Everything the citizen view shows changes one of these: the case row bumps
-// `version` on every update; documents, findings and decisions are rows of their own.
-constexpr const char* kStampSql =
+// `version` on every update; documents (kind, content hash and upload time of
+// each), findings and decisions are rows of their own.
+constexpr const char* kStampSqlite =
     "SELECT c.id, c.version,"
-    " (SELECT COUNT(*) FROM evidence e WHERE e.case_id = c.id),"
-    " (SELECT COALESCE(SUM(e.size_bytes), 0) FROM evidence e WHERE e.case_id = c.id),"
-    " (SELECT COALESCE(MAX(e.storage_ref), '') FROM evidence e WHERE e.case_id = c.id),"
+    " (SELECT COALESCE(group_concat(e.kind || '=' || e.sha256 || '@' || e.created_at, ','), '')"
+    "  FROM evidence e WHERE e.case_id = c.id),"
+    " (SELECT COUNT(*) FROM findings f WHERE f.case_id = c.id),"
+    " (SELECT COUNT(*) FROM decisions d WHERE d.case_id = c.id)"
+    " FROM cases c WHERE c.citizen_token_hash = ?";
+constexpr const char* kStampMysql =
+    "SELECT c.id, c.version,"
+    " (SELECT COALESCE(GROUP_CONCAT(CONCAT(e.kind, '=', e.sha256, '@', e.created_at) SEPARATOR ','), '')"
+    "  FROM evidence e WHERE e.case_id = c.id),"
     " (SELECT COUNT(*) FROM findings f WHERE f.case_id = c.id),"
     " (SELECT COUNT(*) FROM decisions d WHERE d.case_id = c.id)"
     " FROM cases c WHERE c.citizen_token_hash = :t";
@@ -31,7 +38,7 @@ constexpr const char* kStampSql =
 struct CaseViewCache::Probe {
   explicit Probe(soci::session& s) {
     db = static_cast<soci::sqlite3_session_backend*>(s.get_backend())->conn_;
-    if (sqlite_api::sqlite3_prepare_v2(db, kStampSql, -1, &stmt, nullptr) != SQLITE_OK)
+    if (sqlite_api::sqlite3_prepare_v2(db, kStampSqlite, -1, &stmt, nullptr) != SQLITE_OK)
       throw std::runtime_error(std::string("prepare: ") + sqlite_api::sqlite3_errmsg(db));
   }
   ~Probe() { sqlite_api::sqlite3_finalize(stmt); }
@@ -51,11 +58,9 @@ struct CaseViewCache::Probe {
       Stamp st;
       st.id = text(0);
       st.version = sqlite_api::sqlite3_column_int64(stmt, 1);
-      st.evidence_count = sqlite_api::sqlite3_column_int64(stmt, 2);
-      st.evidence_bytes = sqlite_api::sqlite3_column_int64(stmt, 3);
-      st.evidence_ref = text(4);
-      st.findings = sqlite_api::sqlite3_column_int64(stmt, 5);
-      st.decisions = sqlite_api::sqlite3_column_int64(stmt, 6);
+      st.evidence = text(2);
+      st.findings = sqlite_api::sqlite3_column_int64(stmt, 3);
+      st.decisions = sqlite_api::sqlite3_column_int64(stmt, 4);
       out = std::move(st);
     }
     sqlite_api::sqlite3_reset(stmt);
@@ -73,8 +78,8 @@ struct CaseViewCache::Probe {
 static std::optional<CaseViewCache::Stamp> stamp_once(soci::session& s, const std::string& hash) {
   CaseViewCache::Stamp st;
   soci::indicator ind = soci::i_ok;
-  s << kStampSql, soci::use(hash), soci::into(st.id, ind), soci::into(st.version), soci::into(st.evidence_count),
-      soci::into(st.evidence_bytes), soci::into(st.evidence_ref), soci::into(st.findings), soci::into(st.decisions);
+  s << kStampMysql, soci::use(hash), soci::into(st.id, ind), soci::into(st.version), soci::into(st.evidence),
+      soci::into(st.findings), soci::into(st.decisions);
   if (!s.got_data()) return std::nullopt;
   return st;
 }

@@ -38,8 +38,8 @@ class CaseViewCache {
 
   struct Stamp {
     std::string id;
-    long long version = -1, evidence_count = 0, evidence_bytes = 0, findings = 0, decisions = 0;
-    std::string evidence_ref;
+    long long version = -1, findings = 0, decisions = 0;
+    std::string evidence;  // kind=sha256@uploaded_at of each document
     bool operator==(const Stamp&) const = default;
   };
   struct Probe;  // a prepared stamp query on one pooled connection

@@ -5,7 +5,7 @@
 # host's peak RSS and the ratio to nginx.
 #
 #   tests/bench/load/load_bench.sh [BUILD_DIR]     (default build/release)
-# Env: CASES=10000 DURATION=20s CONNECTIONS=64 THREADS=2
+# Env: CASES=10000 DURATION=20s CONNECTIONS=64 THREADS=2 CONFIG=host.yaml (default: the integration one)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../../.." && pwd)"
 build="${1:-$root/build/release}"
@@ -23,7 +23,7 @@ cleanup() {
 trap cleanup EXIT
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$build/host/app/shiming-host" --config "$root/tests/integration/config/host.yaml" \
+"$build/host/app/shiming-host" --config "${CONFIG:-$root/tests/integration/config/host.yaml}" \
   --listen "127.0.0.1:$port" --database "sqlite:$work/bench.db" --data-dir "$work" \
   --plugin-dir "$build/plugins" >"$work/host.out" 2>&1 &
 host_pid=$!
