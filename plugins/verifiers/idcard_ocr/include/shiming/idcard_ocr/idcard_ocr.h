@@ -31,7 +31,7 @@ using Fields = std::map<std::string, Field>;
 
 struct ReaderOptions {
   double min_card_area_fraction = 0.04;  // smaller -> CARD_TOO_SMALL
-  int min_card_width_px = 480;           // narrower -> CARD_TOO_SMALL (text too small to read)
+  int min_card_width_px = 400;           // narrower -> CARD_TOO_SMALL (text too small to read)
   double max_blur = 0.08;                // estimated blur (sigma) of the print, mm on the card -> IMAGE_BLURRED
   double max_glare = 0.12;               // fraction of a field's pixels blown out -> GLARE
   double min_brightness = 60;            // mean card lightness 0..255 -> IMAGE_TOO_DARK
