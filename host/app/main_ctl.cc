@@ -1,8 +1,10 @@
 // shimingctl [--config FILE] COMMAND ...
 //   rules check FILE|DIR... [--plugins DIR] [--json]
 //   id check NUMBER... [--json]
-//   user add NAME --province P --role R      (password from standard input)
+//   user add NAME --province P --role R [--enterprise E]   (password from standard input)
+//   enterprise add|list --province P ...     (the enterprise channel's qualification register)
 //   audit verify [--json]
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -20,18 +22,27 @@
 #if defined(SHIMINGCTL_MRZ)
 #include "shiming/mrz/ctl.h"
 #endif
+#if defined(SHIMINGCTL_ENTERPRISE)
+#include "qualification.h"
+#include "crypto/keyring.h"
+#include "storage/record_repo.h"
+#endif
 
 namespace {
 using namespace shiming;
 
 std::string g_config_file;
 std::string g_database;  // --database URL overrides host.yaml
+std::string g_data_dir;  // --data-dir DIR: the host's data directory (its keyring), as shiming-host takes it
 
 int usage() {
-  std::cerr << "usage: shimingctl [--config FILE] [--database URL] COMMAND ...\n"
+  std::cerr << "usage: shimingctl [--config FILE] [--database URL] [--data-dir DIR] COMMAND ...\n"
                "  rules check FILE|DIR... [--plugins DIR] [--json]\n"
                "  id check NUMBER... [--json]\n"
-               "  user add NAME --province P --role clerk|reviewer|admin   (password on stdin)\n"
+               "  user add NAME --province P --role clerk|reviewer|admin|enterprise_hr [--enterprise E]\n"
+               "                                (password on stdin)\n"
+               "  enterprise add --province P --id E --name N --credit-code C --valid-from D --valid-until D\n"
+               "  enterprise list --province P [--json]\n"
                "  audit verify [--json]\n"
                "  ocr idcard --front F [--back B] [--json]\n"
                "  ocr passport FILE [--json]\n"
@@ -47,8 +58,41 @@ sdk::Result<rules::HostConfig> load_config(const std::string& file) {
   auto config = rules::load_host_config(file);
   if (config && !g_database.empty())
     if (auto s = rules::apply_database_override(*config, g_database); !s) return s.error();
+  if (config && !g_data_dir.empty())
+    config->keyring_file = (std::filesystem::absolute(g_data_dir) / "keys" / "keyring.json").string();
   return config;
 }
+
+#if defined(SHIMINGCTL_ENTERPRISE)
+// The host's record store (encrypted with its keyring, which must already exist).
+struct RecordAccess {
+  std::unique_ptr<storage::Database> db;
+  std::unique_ptr<crypto::Keyring> keys;
+  std::unique_ptr<storage::RecordRepo> records;
+};
+
+sdk::Result<RecordAccess> open_records(const rules::HostConfig& config, std::unique_ptr<storage::Database> db) {
+  if (!std::filesystem::exists(config.keyring_file))
+    return sdk::Error{"KEYRING_MISSING", "no keyring at " + config.keyring_file + " (pass the host's --data-dir)",
+                      "找不到密钥文件", ""};
+  auto keys = crypto::Keyring::load_or_create(config.keyring_file);
+  if (!keys) return keys.error();
+  RecordAccess a;
+  a.db = std::move(db);
+  a.keys = std::make_unique<crypto::Keyring>(std::move(keys.value()));
+  if (a.db) a.records = std::make_unique<storage::RecordRepo>(*a.db, *a.keys);
+  return a;
+}
+
+std::string china_today() {
+  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()) + 8 * 3600;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+#endif
 
 sdk::Result<std::unique_ptr<storage::Database>> open_db(const rules::HostConfig& config) {
   auto db = storage::Database::open(config.database_url, 1);
@@ -58,14 +102,23 @@ sdk::Result<std::unique_ptr<storage::Database>> open_db(const rules::HostConfig&
 }
 
 int user_add(const std::string& config_file, const std::vector<std::string>& args) {
-  std::string name, province, role;
+  std::string name, province, role, enterprise;
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--province" && i + 1 < args.size()) province = args[++i];
+    else if (args[i] == "--enterprise" && i + 1 < args.size()) enterprise = args[++i];
     else if (args[i] == "--role" && i + 1 < args.size()) role = args[++i];
     else if (name.empty() && args[i].rfind("--", 0) != 0) name = args[i];
     else return usage();
   }
   if (name.empty() || role.empty()) return usage();
+  if (role == "enterprise_hr" && (enterprise.empty() || province.empty())) {
+    std::cerr << "shimingctl: an enterprise_hr user needs --province and --enterprise\n";
+    return 2;
+  }
+  if (role != "enterprise_hr" && !enterprise.empty()) {
+    std::cerr << "shimingctl: --enterprise is only for the enterprise_hr role\n";
+    return 2;
+  }
   if (role != "clerk" && role != "reviewer" && role != "admin" && role != "enterprise_hr") {
     std::cerr << "shimingctl: unknown role '" << role << "' (clerk, reviewer, admin, enterprise_hr)\n";
     return 2;
@@ -80,6 +133,22 @@ int user_add(const std::string& config_file, const std::vector<std::string>& arg
   }
   auto db = open_db(*config);
   if (!db) return std::cerr << "shimingctl: " << db.error().message << "\n", 1;
+#if defined(SHIMINGCTL_ENTERPRISE)
+  std::unique_ptr<RecordAccess> access;
+  if (!enterprise.empty()) {
+    // Checked before the user exists: the enterprise must be in the province's register.
+    auto a = open_records(*config, nullptr);
+    if (!a) return std::cerr << "shimingctl: " << a.error().message << "\n", 1;
+    access = std::make_unique<RecordAccess>(std::move(a.value()));
+    access->records = std::make_unique<storage::RecordRepo>(*db.value(), *access->keys);
+    if (!access->records->get(enterprise::kQualifications, enterprise::qualification_key(province, enterprise)))
+      return std::cerr << "shimingctl: enterprise '" << enterprise << "' is not in the register of " << province
+                       << " (shimingctl enterprise add ...)\n", 1;
+  }
+#else
+  if (!enterprise.empty())
+    return std::cerr << "shimingctl: the enterprise channel is not built into this shimingctl\n", 2;
+#endif
   storage::UserRepo users(*db.value());
   storage::User u;
   u.username = name;
@@ -89,6 +158,11 @@ int user_add(const std::string& config_file, const std::vector<std::string>& arg
   u.created_at = std::chrono::system_clock::now();
   auto id = users.create(u);
   if (!id) return std::cerr << "shimingctl: " << id.error().message << "\n", 1;
+#if defined(SHIMINGCTL_ENTERPRISE)
+  if (access)
+    if (auto s = enterprise::bind_hr(*access->records, *id, province, enterprise); !s)
+      return std::cerr << "shimingctl: user created but not bound: " << s.error().message << "\n", 1;
+#endif
   std::cout << "user " << name << " (" << role << (province.empty() ? "" : ", " + province) << ") created: " << *id << "\n";
   return 0;
 }
@@ -118,8 +192,8 @@ int audit_verify(const std::string& config_file, const std::vector<std::string>&
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  while (args.size() >= 2 && (args[0] == "--config" || args[0] == "--database")) {
-    (args[0] == "--config" ? g_config_file : g_database) = args[1];
+  while (args.size() >= 2 && (args[0] == "--config" || args[0] == "--database" || args[0] == "--data-dir")) {
+    (args[0] == "--config" ? g_config_file : args[0] == "--database" ? g_database : g_data_dir) = args[1];
     args.erase(args.begin(), args.begin() + 2);
   }
   const std::string& config_file = g_config_file;
@@ -159,5 +233,19 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (group == "audit" && verb == "verify") return audit_verify(config_file, rest);
+  if (group == "enterprise") {
+#if defined(SHIMINGCTL_ENTERPRISE)
+    auto config = load_config(config_file);
+    if (!config) return std::cerr << "shimingctl: " << config.error().message << "\n", 2;
+    auto db = open_db(*config);
+    if (!db) return std::cerr << "shimingctl: " << db.error().message << "\n", 1;
+    auto access = open_records(*config, std::move(db.value()));
+    if (!access) return std::cerr << "shimingctl: " << access.error().message << "\n", 1;
+    return enterprise::run_enterprise_ctl(verb, rest, *access->records, china_today(), std::cout, std::cerr);
+#else
+    std::cerr << "shimingctl: 'enterprise' is not built into this shimingctl (its plugin folder was left out)\n";
+    return 2;
+#endif
+  }
   return usage();
 }

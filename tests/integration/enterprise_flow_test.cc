@@ -1,0 +1,296 @@
+// The enterprise channel end to end against the real shiming-host binary and the real plugin .so,
+// over loopback, on SQLite and on MariaDB (when SHIMING_TEST_MYSQL_URL is set): the province admin
+// registers enterprises, an HR account bound with shimingctl uploads a GBK roster with bad rows
+// and a ZIP of scans, reads the report (JSON and CSV), employees upload their face photo with their
+// own tokens, HR submits, the reviewer accepts the clean cases in one call and looks at the
+// flagged ones; HR of another enterprise and a reviewer of another province see nothing.
+#include <iconv.h>
+#include <zip.h>
+
+#include <chrono>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "host_process.h"
+#include "test_support.h"
+
+namespace shiming::testing {
+namespace {
+
+using Json = nlohmann::json;
+const char* kPassword = "correct horse battery staple";
+const char* kPrefix = "/api/v1/channels/enterprise";
+
+std::string config() { return std::string(SHIMING_SOURCE_DIR) + "/tests/integration/config-enterprise/host.yaml"; }
+
+std::string to_gbk(const std::string& utf8) {
+  iconv_t cd = iconv_open("GBK", "UTF-8");
+  std::string in = utf8, out(utf8.size() * 2 + 16, '\0');
+  char* ip = in.data();
+  char* op = out.data();
+  std::size_t il = in.size(), ol = out.size();
+  EXPECT_NE(iconv(cd, &ip, &il, &op, &ol), static_cast<std::size_t>(-1));
+  iconv_close(cd);
+  out.resize(out.size() - ol);
+  return out;
+}
+
+// A ZIP made with libzip holding the named files.
+std::string make_zip(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files) {
+  std::string path = dir + "/scans.zip";
+  int err = 0;
+  zip_t* z = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
+  EXPECT_NE(z, nullptr);
+  for (const auto& [name, data] : files) {
+    zip_source_t* src = zip_source_buffer(z, data.data(), data.size(), 0);
+    EXPECT_GE(zip_file_add(z, name.c_str(), src, ZIP_FL_ENC_UTF_8), 0);
+  }
+  EXPECT_EQ(zip_close(z), 0);
+  std::ifstream f(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
+class EnterpriseFlow : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    HostProcessOptions o;
+    o.config_file = config();
+    if (GetParam() == "mariadb") {
+      const char* url = std::getenv("SHIMING_TEST_MYSQL_URL");
+      if (!url) GTEST_SKIP() << "SHIMING_TEST_MYSQL_URL not set (scripts/with-mariadb.sh sets it)";
+      o.database_url = url;
+    }
+    host_ = std::make_unique<HostProcess>(o);
+    ASSERT_TRUE(host_->start()) << host_->log_text();
+    api_ = std::make_unique<Api>(host_->port());
+    rng_.seed(std::random_device{}());
+  }
+
+  std::string database_url() const {
+    if (GetParam() == "mariadb") return std::getenv("SHIMING_TEST_MYSQL_URL");
+    return "sqlite:" + host_->work_dir() + "/shiming.db";
+  }
+
+  int ctl(std::vector<std::string> args, std::string& out, const std::string& input = "") {
+    std::vector<std::string> all = {"--config", config(), "--database", database_url(), "--data-dir", host_->work_dir()};
+    all.insert(all.end(), args.begin(), args.end());
+    return run_ctl(all, input, out);
+  }
+
+  std::string login(const std::string& role, const std::string& province, const std::string& enterprise = {}) {
+    std::string name = role + "_" + province + "_" + std::to_string(rng_()), out;
+    std::vector<std::string> args = {"user", "add", name, "--province", province, "--role", role};
+    if (!enterprise.empty()) args.insert(args.end(), {"--enterprise", enterprise});
+    EXPECT_EQ(ctl(args, out, std::string(kPassword) + "\n"), 0) << out;
+    auto r = api_->json("POST", "/api/v1/auth/login", {{"username", name}, {"password", kPassword}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.json().value("token", "");
+  }
+
+  Json wait_batch(const std::string& id, const std::string& token) {
+    Json last;
+    for (int i = 0; i < 600; ++i) {
+      auto r = api_->call("GET", std::string(kPrefix) + "/batches/" + id, "", token);
+      last = r.json();
+      std::string s = last.value("state", "");
+      if (s != "queued" && s != "importing") return last;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ADD_FAILURE() << "batch never finished importing: " << last.dump();
+    return last;
+  }
+
+  std::string case_status(const std::string& id, const std::string& staff_token) {
+    return api_->call("GET", "/api/v1/cases/" + id, "", staff_token).json().value("status", "");
+  }
+
+  std::unique_ptr<HostProcess> host_;
+  std::unique_ptr<Api> api_;
+  std::mt19937 rng_;
+};
+
+TEST_P(EnterpriseFlow, RosterToBatchReview) {
+  std::string admin = login("admin", "entprov");
+  // The register: two qualified enterprises and one whose qualification has expired.
+  auto reg = [&](const std::string& id, const std::string& code, const std::string& until) {
+    return api_->json("PUT", std::string(kPrefix) + "/provinces/entprov/enterprises/" + id,
+                      {{"name", "测试企业" + id}, {"credit_code", code}, {"valid_from", "2020-01-01"}, {"valid_until", until}},
+                      admin);
+  };
+  ASSERT_EQ(reg("acme", "91110105MA01ABCD13", "2099-12-31").status, 201);
+  ASSERT_EQ(reg("beta", "91110108MA00AAAA16", "2099-12-31").status, 201);
+  ASSERT_EQ(reg("gone", "91350100M000100Y43", "2021-06-30").status, 201);
+  auto bad_code = reg("typo", "91110105MA01ABCD14", "2099-12-31");
+  EXPECT_EQ(bad_code.status, 400);
+  EXPECT_EQ(error_code(bad_code), "QUALIFICATION_INVALID");
+  // The register as shimingctl shows it.
+  std::string out;
+  ASSERT_EQ(ctl({"enterprise", "list", "--province", "entprov", "--json"}, out), 0) << out;
+  auto listed = Json::parse(out);
+  ASSERT_EQ(listed["enterprises"].size(), 3u);
+  for (const auto& e : listed["enterprises"]) EXPECT_EQ(e["valid_today"].get<bool>(), e["enterprise_id"] != "gone");
+  // An HR account cannot be bound to an enterprise outside the register.
+  EXPECT_NE(ctl({"user", "add", "hr_nobody", "--province", "entprov", "--role", "enterprise_hr", "--enterprise", "nope"},
+                out, std::string(kPassword) + "\n"),
+            0);
+
+  std::string hr_a = login("enterprise_hr", "entprov", "acme");
+  std::string hr_b = login("enterprise_hr", "entprov", "beta");
+  std::string hr_gone = login("enterprise_hr", "entprov", "gone");
+
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(make_id_number(rng_, "110105", "1990030" + std::to_string(i + 1), i % 2 ? 'F' : 'M'));
+  std::string bad_check = ids[0].substr(0, 17) + (ids[0][17] == '1' ? "2" : "1");
+  std::string csv = "姓名,身份证号,手机号,考试场次,扫描件\r\n"            // row 1
+                    "王小明," + ids[0] + ",13800000001,2026-11,a1.jpg\r\n"  // 2 clean, scan
+                    "李四," + ids[1] + ",13800000002,2026-11,a2.png\r\n"    // 3 clean, duplicated by row 8
+                    "赵六," + ids[2] + ",13800000003,2026-11,missing.jpg\r\n"  // 4 scan not in the ZIP
+                    "钱七," + ids[3] + ",13800000004,2026-11,\r\n"          // 5 never does the face check
+                    "周九," + bad_check + ",13800000005,2026-11,\r\n"       // 6 wrong check character
+                    "吴十," + make_id_number(rng_) + ",12345,2026-11,\r\n"  // 7 phone
+                    "郑一," + ids[1] + ",13800000007,2026-11,\r\n"          // 8 duplicate of row 3
+                    "\"=cmd|' /C calc'!A0\"," + make_id_number(rng_) + ",13800000008,2026-11,\r\n"  // 9 formula
+                    "孙八," + ids[4] + ",13800000009,2026-11,\r\n";         // 10 clean
+  std::string gbk = to_gbk(csv);
+
+  // Missing or expired qualification: refused before anything is read.
+  auto refused = api_->call("POST", std::string(kPrefix) + "/batches", gbk, hr_gone, "text/csv");
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(error_code(refused), "QUALIFICATION_EXPIRED");
+
+  auto up = api_->call("POST", std::string(kPrefix) + "/batches", gbk, hr_a, "text/csv");
+  ASSERT_EQ(up.status, 202) << up.body;
+  std::string batch = up.json()["batch_id"];
+  auto b = wait_batch(batch, hr_a);
+  ASSERT_EQ(b["state"], "ready") << b.dump();
+  EXPECT_EQ(b["progress"]["rows_read"], 9);
+  EXPECT_EQ(b["summary"]["clean_rows"], 5);
+  EXPECT_EQ(b["summary"]["encoding"], "gbk");
+
+  // The per-row report.
+  auto rep = api_->call("GET", std::string(kPrefix) + "/batches/" + batch + "/report", "", hr_a).json();
+  std::map<int, std::string> codes;
+  for (const auto& i : rep["issues"]) codes[i["row"].get<int>()] = i["code"];
+  EXPECT_EQ(codes.size(), 4u) << rep.dump();
+  EXPECT_EQ(codes[7], "ROSTER_PHONE_INVALID");
+  EXPECT_EQ(codes[8], "ROSTER_ID_DUPLICATE");
+  EXPECT_EQ(codes[9], "ROSTER_NAME_INVALID");
+  EXPECT_TRUE(codes.count(6) && codes[6].rfind("ID_", 0) == 0) << codes[6];
+  auto rep_csv = api_->call("GET", std::string(kPrefix) + "/batches/" + batch + "/report?format=csv", "", hr_a);
+  ASSERT_EQ(rep_csv.status, 200);
+  EXPECT_NE(rep_csv.body.find("ROSTER_PHONE_INVALID"), std::string::npos);
+  std::istringstream lines(rep_csv.body);
+  for (std::string line; std::getline(lines, line);)
+    for (std::size_t p = 0; p != std::string::npos; p = line.find(',', p + 1)) {
+      std::size_t s = p == 0 && line[0] != ',' ? 0 : p + 1;
+      if (s < line.size()) EXPECT_TRUE(line[s] != '=' && line[s] != '+' && line[s] != '@') << line;
+    }
+
+  // The ZIP of scans: two match, one row names a scan the ZIP lacks.
+  std::string dir = make_temp_dir("enterprise-zip");
+  auto zip = make_zip(dir, {{"scans/a1.jpg", make_photo(".jpg")}, {"a2.png", make_photo(".png")}});
+  auto sc = api_->call("PUT", std::string(kPrefix) + "/batches/" + batch + "/scans", zip, hr_a, "application/zip");
+  ASSERT_EQ(sc.status, 200) << sc.body;
+  EXPECT_EQ(sc.json()["attached"], 2);
+  ASSERT_EQ(sc.json()["problems"].size(), 1u);
+  EXPECT_EQ(sc.json()["problems"][0]["code"], "SCAN_MISSING");
+  auto unsafe = make_zip(dir, {{"../evil.jpg", "x"}});
+  EXPECT_EQ(error_code(api_->call("PUT", std::string(kPrefix) + "/batches/" + batch + "/scans", unsafe, hr_a,
+                                  "application/zip")),
+            "ZIP_PATH_UNSAFE");
+
+  // Isolation: HR of another enterprise, a reviewer of another province.
+  EXPECT_EQ(api_->call("GET", std::string(kPrefix) + "/batches/" + batch, "", hr_b).status, 404);
+  EXPECT_EQ(api_->call("GET", std::string(kPrefix) + "/batches/" + batch + "/employees", "", hr_b).status, 404);
+  EXPECT_TRUE(api_->call("GET", std::string(kPrefix) + "/batches", "", hr_b).json()["batches"].empty());
+
+  // Employees: their own links; each uploads a face photo with their token (not row 5).
+  auto emp = api_->call("GET", std::string(kPrefix) + "/batches/" + batch + "/employees?links=true", "", hr_a);
+  ASSERT_EQ(emp.status, 200) << emp.body;
+  auto employees = emp.json()["employees"];
+  ASSERT_EQ(employees.size(), 5u);
+  std::map<int, Json> by_row;
+  for (const auto& e : employees) by_row[e["row"].get<int>()] = e;
+  EXPECT_EQ(by_row[3]["flags"], Json::array({"DUPLICATE_IN_ROSTER"}));
+  EXPECT_EQ(by_row[4]["flags"], Json::array({"SCAN_MISSING"}));
+  EXPECT_TRUE(by_row[2]["id_scan"].get<bool>());
+  // A real face photo (Debian python3-skimage, as the face plugins' tests use it).
+  std::string face = read_file("/usr/lib/python3/dist-packages/skimage/data/astronaut.png");
+  ASSERT_FALSE(face.empty()) << "python3-skimage is in packaging/debian-packages.txt";
+  for (int row : {2, 3, 4, 10}) {
+    std::string cid = by_row[row]["case_id"], token = by_row[row]["token"];
+    // The token opens only the employee's own case.
+    if (row == 2)
+      EXPECT_EQ(api_->call("GET", "/api/v1/cases/" + by_row[3]["case_id"].get<std::string>(), "", token).status, 404);
+    auto put = api_->call("PUT", "/api/v1/cases/" + cid + "/documents/face", face, token, "image/png");
+    EXPECT_EQ(put.status, 200) << put.body;
+  }
+  auto progress = api_->call("GET", std::string(kPrefix) + "/batches/" + batch + "/employees", "", hr_a).json();
+  int complete = 0;
+  for (const auto& e : progress["employees"]) {
+    complete += e["complete"].get<bool>();
+    EXPECT_FALSE(e.contains("token"));
+  }
+  EXPECT_EQ(complete, 4);
+
+  // A reviewer sees the batch only once submitted.
+  std::string reviewer = login("reviewer", "entprov");
+  std::string other_reviewer = login("reviewer", "entother");
+  EXPECT_EQ(api_->call("GET", std::string(kPrefix) + "/batches/" + batch + "/rows", "", reviewer).status, 404);
+
+  auto sub = api_->call("POST", std::string(kPrefix) + "/batches/" + batch + "/submit", "", hr_a);
+  ASSERT_EQ(sub.status, 202) << sub.body;
+  EXPECT_EQ(sub.json()["submitted"], 4);
+  EXPECT_EQ(sub.json()["incomplete"], 1);
+
+  EXPECT_EQ(api_->call("GET", std::string(kPrefix) + "/batches/" + batch + "/rows", "", other_reviewer).status, 404);
+  bool other_sees = false;
+  auto other_list = api_->call("GET", std::string(kPrefix) + "/batches", "", other_reviewer).json();
+  for (const auto& x : other_list["batches"]) other_sees |= x["id"] == batch;
+  EXPECT_FALSE(other_sees);
+
+  // Wait for the pipeline (id_number, manual review) to put the submitted cases in the queue.
+  for (int row : {2, 3, 4, 10}) {
+    std::string cid = by_row[row]["case_id"], st;
+    for (int i = 0; i < 400 && (st = case_status(cid, reviewer)) != "pending_review"; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_EQ(st, "pending_review") << "row " << row;
+  }
+  EXPECT_EQ(case_status(by_row[5]["case_id"], reviewer), "collecting");
+
+  auto rows = api_->call("GET", std::string(kPrefix) + "/batches/" + batch + "/rows?flagged=true", "", reviewer);
+  ASSERT_EQ(rows.status, 200) << rows.body;
+  std::set<int> flagged;
+  auto row_list = rows.json();
+  for (const auto& r : row_list["rows"]) flagged.insert(r["row"].get<int>());
+  EXPECT_EQ(flagged, (std::set<int>{3, 4, 5})) << rows.body;
+
+  auto acc = api_->call("POST", std::string(kPrefix) + "/batches/" + batch + "/accept-clean", "", reviewer);
+  ASSERT_EQ(acc.status, 200) << acc.body;
+  EXPECT_EQ(acc.json()["accepted"], 2);
+  EXPECT_EQ(acc.json()["left_for_review"].size(), 2u);
+  EXPECT_EQ(case_status(by_row[2]["case_id"], reviewer), "verified");
+  EXPECT_EQ(case_status(by_row[10]["case_id"], reviewer), "verified");
+  EXPECT_EQ(case_status(by_row[4]["case_id"], reviewer), "pending_review");
+  // A flagged one, looked at individually.
+  std::string flagged_case = by_row[4]["case_id"];
+  EXPECT_EQ(api_->call("GET", "/api/v1/review/" + flagged_case, "", reviewer).status, 200);
+  auto dec = api_->json("POST", "/api/v1/review/" + flagged_case + "/decision", {{"decision", "approve"}}, reviewer);
+  EXPECT_EQ(dec.status, 200) << dec.body;
+  EXPECT_EQ(api_->call("POST", std::string(kPrefix) + "/batches/" + batch + "/accept-clean", "", other_reviewer).status,
+            404);
+}
+
+INSTANTIATE_TEST_SUITE_P(Databases, EnterpriseFlow, ::testing::Values("sqlite", "mariadb"));
+
+}  // namespace
+}  // namespace shiming::testing
