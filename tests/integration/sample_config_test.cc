@@ -94,6 +94,9 @@ TEST_F(SampleRules, ProvincesDiffer) {
   EXPECT_EQ(bj.channels.at("bank").settings["partner_banks"].size(), 1u);
   EXPECT_EQ(gd.channels.at("bank").settings["partner_banks"].size(), 2u);
   EXPECT_EQ(gd.channels.at("bank").sla_working_days, 5);
+  ASSERT_NE(gd.enabled_channel("enterprise"), nullptr);
+  EXPECT_EQ(gd.enabled_channel("enterprise")->settings["max_rows"], 2000);
+  EXPECT_EQ(bj.enabled_channel("enterprise"), nullptr);
   EXPECT_EQ(sc.channels.at("overseas").settings["embassy_certificate_required"], true);
   EXPECT_EQ(sc.channels.at("overseas").settings["video_verification"], "live");
   EXPECT_EQ(sc.enabled_channel("online")->sla_working_days, 5);
