@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cctype>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -289,6 +290,30 @@ std::vector<cv::Rect> split_characters(const cv::Mat& gray, std::size_t n) {
   return out;
 }
 
+// The last character of a line (dark on light): from the ink's right end back about one line
+// height, the cut moved to the nearest blank column. Empty when there is no such cell.
+cv::Rect last_character(const cv::Mat& gray) {
+  cv::Mat mask;
+  cv::threshold(gray, mask, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  cv::morphologyEx(mask, mask, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {2, 2}));
+  cv::Rect ink = cv::boundingRect(mask);
+  if (ink.empty()) return {};
+  if (ink.width <= ink.height * 13 / 10) return ink;  // a lone character (the last line)
+  const int end = ink.x + ink.width, h = ink.height;
+  const int c = end - h, reach = h * 3 / 10;
+  int best = -1, best_d = reach + 1;
+  for (int x = std::max(ink.x, c - reach); x <= std::min(end - 1, c + reach); ++x) {
+    if (cv::countNonZero(mask.col(x)) != 0) continue;
+    int x1 = x;
+    while (x1 + 1 < end && cv::countNonZero(mask.col(x1 + 1)) == 0) ++x1;
+    int mid = (x + x1) / 2;
+    if (std::abs(mid - c) < best_d) { best_d = std::abs(mid - c); best = mid; }
+    x = x1;
+  }
+  if (best < 0) return {};
+  return cv::Rect(best, 0, end - best, gray.rows);
+}
+
 double name_glyph_margin() {
   static const double m = [] {
     const char* e = std::getenv("SHIMING_OCR_GLYPH_MARGIN");
@@ -541,9 +566,11 @@ Fields read_front_fields(const cv::Mat& bgr, const LayoutFit& fit, const cv::Mat
     std::string address;
     double conf_sum = 0;
     int n = 0;
+    cv::Rect last_box;
     for (const auto& l : lines) {
       if (l.height() < px(1.8) || l.height() > px(5.5)) continue;
       cv::Rect box = ink_box(ink, cv::Rect(area.x, l.y0 - 2, area.width, l.height() + 4), px(0.6), 2);
+      last_box = box;
       auto validate = [](const OcrText& t) -> std::optional<std::string> {
         std::string s = keep_cjk(t.text, true, false);
         if (s.empty()) return std::nullopt;
@@ -554,6 +581,30 @@ Fields read_front_fields(const cv::Mat& bgr, const LayoutFit& fit, const cv::Mat
       address += a.value;
       conf_sum += a.confidence;
       ++n;
+    }
+    // An address that ends in a house number ends in one of a few characters (号 室 组 ...);
+    // the last glyph is compared with them when Tesseract read another there (室 as 窜).
+    if (auto cps = utf8_code_points(address); cps.size() >= 2 && cps.back().size() >= 3 &&
+                                              cps[cps.size() - 2].size() == 1 && std::isdigit(cps[cps.size() - 2][0])) {
+      static const std::vector<std::string> kEndings = utf8_code_points("号室组楼栋层户幢座弄");
+      cv::Rect clipped = last_box & cv::Rect(0, 0, flat.cols, flat.rows);
+      if (!clipped.empty() && std::find(kEndings.begin(), kEndings.end(), cps.back()) == kEndings.end()) {
+        cv::Mat line = flat(clipped);
+        if (cv::Rect cell = last_character(line); !cell.empty()) {
+          auto f = glyph_features(line(cell));
+          double read_s = glyph_similarity(f, cps.back()), best_s = 0;
+          std::string best;
+          for (const auto& e : kEndings)
+            if (double g = glyph_similarity(f, e); g > best_s) { best_s = g; best = e; }
+          if (std::getenv("SHIMING_OCR_DEBUG_DIR"))
+            std::fprintf(stderr, "address end %s: best %s %.3f read %.3f\n", cps.back().c_str(), best.c_str(), best_s, read_s);
+          if (best_s >= 0.85 && best_s - read_s >= 0.12) {
+            cps.back() = best;
+            address.clear();
+            for (const auto& cp : cps) address += cp;
+          }
+        }
+      }
     }
     // The province, city and district it opens with, snapped to the region table's names.
     std::string region = out.count("id_number") ? out.at("id_number").value.substr(0, 6) : std::string();
