@@ -62,9 +62,12 @@ unsigned short free_port() {
   return ntohs(a.sin_port);
 }
 
-// A minimal HTTP/1.1 receiver for the bank's webhooks: one request per connection, 200.
+// A minimal HTTP/1.1 receiver for the bank's webhooks: one request per connection, 200. While
+// silent it takes each connection and keeps it open without a word (a receiver that never answers).
 class WebhookReceiver {
  public:
+  void set_silent(bool silent) { silent_ = silent; }
+  int silently_held() const { return held_count_; }
   struct Received {
     std::map<std::string, std::string> headers;  // lower-case names
     std::string path, body;
@@ -86,6 +89,8 @@ class WebhookReceiver {
   void stop() {
     stopping_ = true;
     if (thread_.joinable()) thread_.join();
+    for (int c : held_) close(c);
+    held_.clear();
     if (fd_ >= 0) close(fd_);
     fd_ = -1;
   }
@@ -101,6 +106,11 @@ class WebhookReceiver {
       if (poll(&p, 1, 100) <= 0) continue;
       int c = accept(fd_, nullptr, nullptr);
       if (c < 0) continue;
+      if (silent_) {
+        held_.push_back(c);
+        ++held_count_;
+        continue;
+      }
       std::string data;
       char buf[4096];
       std::size_t header_end = std::string::npos, need = 0;
@@ -143,6 +153,9 @@ class WebhookReceiver {
   unsigned short port_;
   int fd_ = -1;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> silent_{false};
+  std::atomic<int> held_count_{0};
+  std::vector<int> held_;  // the receiver thread's only, until stop()
   std::thread thread_;
   std::mutex mu_;
   std::vector<Received> got_;
@@ -542,6 +555,99 @@ TEST_F(WindowBank, MutualTlsBankNeedsItsClientCertificate) {
   http::testing::TestClient bank_tls("127.0.0.1", host->port(), with_cert);
   auto accepted = bank_tls.request("POST", kBank, body, signed_headers(body, 2));
   EXPECT_EQ(accepted.status, 202) << accepted.body;
+}
+
+// Issue 6, bad input: a callback receiver that never answers. Each webhook POST times out
+// (callback_timeout_seconds), the host keeps serving banks meanwhile, and nothing is lost: once
+// a receiver answers, every status change of every submission arrives, in order.
+TEST_F(WindowBank, ACallbackReceiverThatNeverAnswersLosesNothing) {
+  WebhookReceiver receiver(callback_port_);
+  receiver.set_silent(true);
+  ASSERT_TRUE(receiver.start());
+  auto host = start_host();
+  Api api(host->port());
+  auto first = bank_call(api, bank_, "POST", kBank, bank_body(make_id_number(rng_), "REF-SILENT-1").dump());
+  ASSERT_EQ(first.status, 202) << first.body;
+  std::string sub = first.json()["submission_id"];
+  // Two attempts taken and left unanswered: the first timed out, the sender tried again.
+  for (int i = 0; i < 300 && receiver.silently_held() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_GE(receiver.silently_held(), 2) << host->log_text();
+  // Meanwhile the bank is served: it polls, and a second submission is taken.
+  auto polled = bank_call(api, bank_, "GET", kBank + "/" + sub);
+  ASSERT_EQ(polled.status, 200) << polled.body;
+  EXPECT_EQ(polled.json()["status"], "pending_review");
+  auto second = bank_call(api, bank_, "POST", kBank, bank_body(make_id_number(rng_), "REF-SILENT-2").dump());
+  ASSERT_EQ(second.status, 202) << second.body;
+
+  receiver.set_silent(false);  // it answers from now on
+  auto statuses_of = [&](const std::string& reference) {
+    std::vector<std::string> out;
+    for (const auto& w : receiver.received()) {
+      auto j = Json::parse(w.body);
+      if (j.value("reference", "") == reference) out.push_back(j.value("status", ""));
+    }
+    return out;
+  };
+  const std::vector<std::string> both = {"submitted", "pending_review"};
+  for (int i = 0; i < 300 && (statuses_of("REF-SILENT-1") != both || statuses_of("REF-SILENT-2") != both); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(statuses_of("REF-SILENT-1"), both) << host->log_text();
+  EXPECT_EQ(statuses_of("REF-SILENT-2"), both);
+}
+
+// Issue 6, bad input: wrong roles. The counter is the clerk's: no sign-in is 401, a reviewer, an
+// admin of the province or a citizen's case token is 403; a clerk may not decide a review.
+TEST_F(WindowBank, WrongRolesAreRefusedAtTheCounterAndInReview) {
+  auto host = start_host();
+  Api api(host->port());
+  std::string db = "sqlite:" + host->work_dir() + "/shiming.db";
+  std::string clerk = staff_token(api, db, "clerk", "wbprov");
+  std::string reviewer = staff_token(api, db, "reviewer", "wbprov");
+  Json identity = {{"name", "张三"}, {"id_number", make_id_number(rng_)}, {"sex", "M"}, {"phone", "13800000000"},
+                   {"exam_session", "2026-11"}, {"channel", "window"}};
+  auto opened = api.json("POST", "/api/v1/provinces/wbprov/cases", identity, clerk);
+  ASSERT_EQ(opened.status, 201) << opened.body;
+  std::string id = opened.json()["case_id"];
+  EXPECT_EQ(error_code(api.json("POST", "/api/v1/provinces/wbprov/cases", identity, reviewer)), "FORBIDDEN");
+  // A citizen with an online case of their own holds a case token, not a clerk's.
+  identity["channel"] = "online";
+  identity["id_number"] = make_id_number(rng_);
+  auto own = api.json("POST", "/api/v1/provinces/wbprov/cases", identity);
+  std::string citizen = own.status == 201 ? own.json().value("token", "") : "";
+
+  struct Call {
+    std::string method, path, body, type;
+  };
+  const std::vector<Call> counter = {
+      {"POST", kWin + "/counter/lookup", R"({"id_number":"110105199003071234"})", "application/json"},
+      {"GET", kWin + "/counter/cases/" + id, "", "application/json"},
+      {"POST", kWin + "/counter/cases/" + id + "/originals", R"({"office_id":"wb-center","checked":["id_card"]})",
+       "application/json"},
+      {"PUT", kWin + "/counter/cases/" + id + "/face", make_photo(".jpg", 640, 480), "image/jpeg"},
+      {"PUT", kWin + "/counter/cases/" + id + "/fingerprint", "not a template", "application/octet-stream"},
+      {"GET", kWin + "/counter/cases/" + id + "/receipt?format=json", "", "application/json"},
+      {"GET", kWin + "/provinces/wbprov/appointments?office_id=wb-center&date=" + tomorrow(), "", "application/json"},
+  };
+  for (const auto& c : counter) {
+    auto anonymous = api.call(c.method, c.path, c.body, "", c.type);
+    EXPECT_EQ(anonymous.status, 401) << c.method << " " << c.path << ": " << anonymous.body;
+    EXPECT_EQ(error_code(anonymous), "UNAUTHENTICATED") << c.path;
+    auto as_reviewer = api.call(c.method, c.path, c.body, reviewer, c.type);
+    EXPECT_EQ(as_reviewer.status, 403) << c.method << " " << c.path << ": " << as_reviewer.body;
+    EXPECT_EQ(error_code(as_reviewer), "FORBIDDEN") << c.path;
+    if (!citizen.empty()) EXPECT_EQ(api.call(c.method, c.path, c.body, citizen, c.type).status, 403) << c.path;
+  }
+  ASSERT_FALSE(citizen.empty()) << own.body;
+  // Nothing was recorded by the refused calls.
+  auto state = api.call("GET", kWin + "/counter/cases/" + id, "", clerk);
+  ASSERT_EQ(state.status, 200) << state.body;
+  EXPECT_EQ(state.body.find("wb-center"), std::string::npos) << state.body;
+  ASSERT_EQ(api.json("POST", kWin + "/counter/cases/" + id + "/originals",
+                     {{"office_id", "wb-center"}, {"checked", {"id_card"}}}, clerk).status, 200);
+  EXPECT_NE(api.call("GET", kWin + "/counter/cases/" + id, "", clerk).body.find("wb-center"), std::string::npos);
+  // A clerk attests at the counter but does not decide reviews.
+  auto decided = api.json("POST", "/api/v1/review/" + id + "/decision", {{"decision", "approve"}}, clerk);
+  EXPECT_EQ(decided.status, 403) << decided.body;
 }
 
 }  // namespace
