@@ -94,16 +94,16 @@ std::uint64_t Admission::hash(char kind, std::string_view s) const {
   return h;
 }
 
-int Admission::take(std::uint64_t key, double cost, std::int64_t now_ns, bool may_insert, bool* inserted) {
+int Admission::take(std::uint64_t key, double cost, std::int64_t now_ns, bool may_insert, bool* tracked) {
   Shard& shard = shards_[key % kShards];
   std::lock_guard lock(shard.mu);
   auto it = shard.buckets.find(key);
+  *tracked = true;  // the client has a bucket (found or new)
   if (it == shard.buckets.end()) {
     if (!may_insert) {
-      *inserted = false;
+      *tracked = false;
       return 0;
     }
-    *inserted = true;
     it = shard.buckets.emplace(key, Bucket{options_.client_burst, now_ns}).first;
     clients_.fetch_add(1, std::memory_order_relaxed);
   }
@@ -181,16 +181,16 @@ Admission::Verdict Admission::admit(std::size_t route_index, std::string_view be
   if (options_.client_rate > 0) {
     const double cost = heavy ? options_.heavy_cost : 1.0;
     std::string_view address = !forwarded.empty() ? forwarded : remote;
-    bool inserted = false;
+    bool tracked = false;
     int wait = 0;
     const bool by_token = !bearer.empty();
     if (by_token) {
       // A full table: a new token is charged to its address instead.
       const bool room = tracked_clients() < options_.max_clients;
-      wait = take(hash('t', bearer), cost, now_ns, room, &inserted);
-      if (!room && !inserted) wait = take(hash('a', address), cost, now_ns, true, &inserted);
+      wait = take(hash('t', bearer), cost, now_ns, room, &tracked);
+      if (!tracked) wait = take(hash('a', address), cost, now_ns, true, &tracked);
     } else {
-      wait = take(hash('a', address), cost, now_ns, tracked_clients() < options_.max_clients, &inserted);
+      wait = take(hash('a', address), cost, now_ns, tracked_clients() < options_.max_clients, &tracked);
     }
     if (wait > 0) {
       v.slot.release();

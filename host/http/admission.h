@@ -129,7 +129,8 @@ class Admission {
   static constexpr std::size_t kShards = 16;
 
   // Takes `cost` from the client's bucket; 0 when taken, else seconds to wait.
-  int take(std::uint64_t key, double cost, std::int64_t now_ns, bool may_insert, bool* inserted);
+  // `tracked`: whether the client has a bucket (false: new and no room, not limited).
+  int take(std::uint64_t key, double cost, std::int64_t now_ns, bool may_insert, bool* tracked);
   std::int64_t sampled_queue_depth(std::int64_t now_ns);
   std::uint64_t hash(char kind, std::string_view s) const;
   void refused(const char* reason);

@@ -162,6 +162,21 @@ TEST(Admission, SweepForgetsRefilledClients) {
   EXPECT_EQ(a.tracked_clients(), 0u);
 }
 
+TEST(Admission, ATokenBeyondTheTableCountsAgainstItsAddress) {
+  Metrics m;
+  auto o = options();
+  o.max_clients = 1;
+  Admission a(o, kRoutes, m);
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(a.admit(1, "known", "10.0.0.1", "", 0).admitted);
+  EXPECT_EQ(a.tracked_clients(), 1u);
+  // The table is full: new tokens from 10.0.0.2 share that address's budget of 4.
+  for (int i = 0; i < 4; ++i) EXPECT_TRUE(a.admit(1, "new-" + std::to_string(i), "10.0.0.2", "", 0).admitted) << i;
+  EXPECT_FALSE(a.admit(1, "new-9", "10.0.0.2", "", 0).admitted);
+  // The known token keeps its own bucket (one left) and is not charged to its address too.
+  EXPECT_TRUE(a.admit(1, "known", "10.0.0.2", "", 0).admitted);
+  EXPECT_FALSE(a.admit(1, "known", "10.0.0.2", "", 0).admitted);
+}
+
 TEST(Admission, DisabledAdmitsEverything) {
   Metrics m;
   auto o = options();
