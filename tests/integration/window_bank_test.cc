@@ -391,6 +391,10 @@ TEST_F(WindowBank, ClerkBooksChecksCapturesDecidesAndPrints) {
   std::ostringstream out, err;
   EXPECT_EQ(print::run_receipt_verify({"--public-key", pk, token}, out, err), 0) << err.str();
   EXPECT_EQ(print::run_receipt_verify({"--public-key", pk, altered}, out, err), 1);
+  // The same offline check through the shimingctl binary an office uses.
+  std::string ctl_out;
+  EXPECT_EQ(run_ctl({"receipt", "verify", "--public-key", pk, token}, "", ctl_out), 0) << ctl_out;
+  EXPECT_EQ(run_ctl({"receipt", "verify", "--public-key", pk, altered}, "", ctl_out), 1) << ctl_out;
   // The other province's clerk cannot print it.
   EXPECT_EQ(api.call("GET", kWin + "/counter/cases/" + id + "/receipt?format=pdf", "", other_clerk).status, 404);
 }
