@@ -117,6 +117,14 @@ try {
     await page.waitForSelector("#step-docs:not([hidden])");
     const second = await page.evaluate(() => S.caseId);
     check(second && second !== first, "retry opens a new attempt (" + first + " -> " + second + ")");
+    // The recorded frame rate the page reports must be plausible.
+    const token = await page.evaluate(() => S.token);
+    for (const fps of ["0", "500", "x"]) {
+      const r = await fetch(run.base + "/api/v1/cases/" + second + "/documents/liveness-video?nonce=n&fps=" + fps,
+                            { method: "PUT", headers: { Authorization: "Bearer " + token, "Content-Type": "video/x-motion-jpeg" }, body: "x" });
+      const b = await r.json();
+      check(r.status === 400 && b.error.code === "FPS_INVALID", "fps=" + fps + " refused (" + r.status + " " + b.error.code + ")");
+    }
   }
   await run.finish();
 } catch (e) {
