@@ -14,6 +14,7 @@
 #include <map>
 
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <string>
 #include <ctime>
 #include <random>
@@ -26,6 +27,7 @@
 #include "liveness_verifier.h"
 #include "shiming/face/clip_decode.h"
 #include "shiming/face/face_descriptor.h"
+#include "shiming/face/face_geometry.h"
 #include "shiming/face/face_models.h"
 
 using namespace shiming;
@@ -132,18 +134,154 @@ void presentation_attacks(const FaceAnalyzer& analyzer, const std::vector<testki
   }
 }
 
+// The texture cue (SPOOF_TEXTURE) per clip: live (still camera, hand-held) against printed photos
+// (halftone and glare, or plain) and screen replays of the same faces. Rates at the defaults over
+// all sources; then thresholds chosen on the first half of the sources (the lowest that pass every
+// live clip there, plus a margin) and rates with those on the other half, which had no say.
+void texture_attacks(const FaceAnalyzer& analyzer, const std::vector<testkit::FaceSource>& sources, bool verbose) {
+  const std::vector<std::string> all = {"blink", "turn_left", "turn_right", "nod", "open_mouth"};
+  const liveness::LivenessParams defaults;
+  struct Row { std::size_t source; std::string kind; liveness::ClipAnalysis a; };
+  std::vector<Row> rows;
+  std::mt19937 rng(77);
+  for (std::size_t s = 0; s < sources.size(); ++s) {
+    std::vector<std::string> challenge = all;
+    std::shuffle(challenge.begin(), challenge.end(), rng);
+    challenge.resize(3);
+    const std::uint32_t seed = std::uint32_t(3000 + s);
+    testkit::PrintOptions plain;
+    plain.halftone = false;
+    plain.glare = false;
+    plain.tilt_degrees = 20;
+    auto live = testkit::action_clip(sources[s], challenge, 15, seed);
+    auto handheld = testkit::handheld_action_clip(sources[s], challenge, 15, seed);
+    std::vector<std::pair<std::string, testkit::SynthClip>> clips;
+    clips.emplace_back("live, still camera", live);
+    clips.emplace_back("live, hand-held", handheld);
+    clips.emplace_back("printed photo", testkit::printed_photo_clip(sources[s], challenge, 15, seed));
+    clips.emplace_back("printed photo, plain", testkit::printed_photo_clip(sources[s], challenge, 15, seed, plain));
+    clips.emplace_back("screen replay", testkit::screen_replay(live));
+    clips.emplace_back("screen replay, hand-held", testkit::screen_replay(handheld));
+    for (const auto& [kind, clip] : clips) {
+      liveness::FrameAnalyzer fa(analyzer);
+      std::vector<liveness::FrameSignals> signals;
+      for (std::size_t i = 0; i < clip.frames.size(); ++i) {
+        cv::Mat f = cv::imdecode(testkit::encode_jpeg(clip.frames[i], 85), cv::IMREAD_COLOR);
+        signals.push_back(fa.analyze(f, i / clip.fps));
+      }
+      rows.push_back({s, kind, liveness::analyse_signals(signals, challenge, defaults)});
+      const auto& r = rows.back().a;
+      if (verbose)
+        std::fprintf(stderr, "source %2zu %-26s texture frames %2d black %.3f glare %.3f sat %.3f hf %.4f moire %.2f -> %s\n",
+                     s, kind.c_str(), r.texture_frames, r.texture_black, r.texture_glare, r.texture_saturation,
+                     r.texture_high_frequency, r.moire_median, r.texture_spoof ? "SPOOF_TEXTURE" : "-");
+    }
+  }
+  auto report = [&](const char* title, const liveness::LivenessParams& p, std::size_t from, std::size_t to) {
+    std::printf("  %s (texture_black_ratio %.3f, texture_glare %.3f), sources %zu-%zu:\n", title, p.texture_black_ratio,
+                p.texture_glare, from, to - 1);
+    std::map<std::string, std::pair<int, int>> t;  // kind -> (clips, flagged)
+    for (const auto& r : rows) {
+      if (r.source < from || r.source >= to) continue;
+      auto& [n, k] = t[r.kind];
+      ++n;
+      k += liveness::texture_says_spoof(r.a, p);
+    }
+    for (const auto& [kind, nk] : t)
+      std::printf("    %-26s %3d clips: SPOOF_TEXTURE %3d (%5.1f%% %s)\n", kind.c_str(), nk.first, nk.second,
+                  100.0 * nk.second / std::max(1, nk.first), kind.rfind("live", 0) == 0 ? "false reject" : "detected");
+  };
+  std::printf("texture cue (SPOOF_TEXTURE): %zu face sources, 6 clips each, through JPEG 85\n", sources.size());
+  report("defaults (chosen on these same clips)", defaults, 0, sources.size());
+  const std::size_t half = sources.size() / 2;
+  liveness::LivenessParams chosen = defaults;
+  double black = 0, glare = 0;
+  for (const auto& r : rows) {
+    if (r.source >= half || r.kind.rfind("live", 0) != 0) continue;
+    black = std::max(black, r.a.texture_black);
+    glare = std::max(glare, r.a.texture_glare);
+  }
+  chosen.texture_black_ratio = black + 0.02;
+  chosen.texture_glare = glare + 0.02;
+  report("chosen on sources 0..half-1", chosen, 0, half);
+  report("the same thresholds on the held-out sources", chosen, half, sources.size());
+}
+
+// Live clips, one action each, per face source: is the action seen? The sources are the pair
+// set's faces (astronaut.png and the group photos' faces, many of them small and upscaled).
+void live_actions(const FaceAnalyzer& analyzer, const std::vector<testkit::FaceSource>& sources,
+                  const std::vector<std::string>& names, bool verbose) {
+  const std::vector<std::string> all = {"blink", "turn_left", "turn_right", "nod", "open_mouth"};
+  liveness::LivenessParams params;
+  std::map<std::string, int> seen;
+  int clips = 0, clips_ok = 0, sources_all_ok = 0;
+  // By the head's pose at rest in the source photo: near frontal (|yaw| <= 20, |pitch| <= 15 degrees as
+  // read by solvePnP) or not (group photos: heads turned to a neighbour).
+  int frontal = 0, frontal_ok = 0, frontal_clips = 0, frontal_clip_ok = 0;
+  for (std::size_t s = 0; s < sources.size(); ++s) {
+    std::string line;
+    bool all_ok = true;
+    auto rest = face::estimate_head_pose(sources[s].landmarks, sources[s].frame.size());
+    const bool is_frontal = std::abs(rest.yaw) <= 20 && std::abs(rest.pitch) <= 15;
+    frontal += is_frontal;
+    for (const auto& action : all) {
+      auto clip = testkit::action_clip(sources[s], {action}, 15, std::uint32_t(500 + s));
+      liveness::FrameAnalyzer fa(analyzer);
+      std::vector<liveness::FrameSignals> signals;
+      std::vector<double> ear, yaw, pitch, mouth;
+      for (std::size_t i = 0; i < clip.frames.size(); ++i) {
+        cv::Mat f = cv::imdecode(testkit::encode_jpeg(clip.frames[i], 85), cv::IMREAD_COLOR);
+        signals.push_back(fa.analyze(f, i / clip.fps));
+        if (!signals.back().face) continue;
+        ear.push_back(signals.back().ear);
+        yaw.push_back(signals.back().yaw);
+        pitch.push_back(signals.back().pitch);
+        mouth.push_back(signals.back().mouth);
+      }
+      auto a = liveness::analyse_signals(signals, {action}, params);
+      bool ok = !a.missing.has_value();
+      ++clips;
+      seen[action] += ok;
+      clips_ok += ok;
+      all_ok = all_ok && ok;
+      frontal_clips += is_frontal;
+      frontal_clip_ok += is_frontal && ok;
+      char buf[200];
+      std::snprintf(buf, sizeof buf, " %s %s [ear %.2f..%.2f yaw %.0f..%.0f pitch %.0f..%.0f mouth %.2f..%.2f]",
+                    action.c_str(), ok ? "ok" : "MISSED", pct(ear, 0), pct(ear, 1), pct(yaw, 0), pct(yaw, 1),
+                    pct(pitch, 0), pct(pitch, 1), pct(mouth, 0), pct(mouth, 1));
+      line += buf;
+    }
+    sources_all_ok += all_ok;
+    frontal_ok += is_frontal && all_ok;
+    if (verbose)
+      std::fprintf(stderr, "%-12s eyes %5.1f px, rest yaw %5.1f pitch %5.1f:%s\n", names[s].c_str(),
+                   sources[s].landmarks.inter_ocular(), rest.yaw, rest.pitch, line.c_str());
+  }
+  std::printf("live clips, one action each, %zu face sources: %d of %zu sources pass all five;", sources.size(),
+              sources_all_ok, sources.size());
+  for (const auto& a : all) std::printf(" %s %d/%zu", a.c_str(), seen[a], sources.size());
+  std::printf(" (%d clips); near-frontal sources at rest (|yaw| <= 20, |pitch| <= 15): %d, all five %d, clips %d/%d; "
+              "others: %zu, clips %d/%d\n",
+              clips, frontal, frontal_ok, frontal_clip_ok, frontal_clips, sources.size() - frontal,
+              clips_ok - frontal_clip_ok, clips - frontal_clips);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   double threshold = 0.5;  // face_match's default auto-pass threshold
   int runs = 5, pad_sources = 8;
   bool pad_only = false, pad_verbose = false;
+  int action_sources = 0, texture_sources = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--threshold")) threshold = std::stod(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--runs")) runs = std::stoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--pad-sources")) pad_sources = std::stoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--pad-only")) pad_only = std::stoi(argv[i + 1]) != 0;
     else if (!std::strcmp(argv[i], "--pad-verbose")) pad_verbose = std::stoi(argv[i + 1]) != 0;
+    else if (!std::strcmp(argv[i], "--action-sources")) action_sources = std::stoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--texture-sources")) texture_sources = std::stoi(argv[i + 1]);
   }
   if (testkit::face_api_model_dir().empty()) {
     std::cerr << "face-api weights missing: run scripts/fetch-face-model.sh\n";
@@ -167,6 +305,30 @@ int main(int argc, char** argv) {
   auto still_analyzer = FaceAnalyzer::load(kDefaultLandmarkModel);
   auto originals = testkit::identity_originals(**still_analyzer);
   auto src = testkit::make_face_source(**still_analyzer, originals.at(0).image);
+  if (texture_sources > 0) {
+    std::vector<testkit::FaceSource> sources;
+    for (const auto& o : originals) {
+      if (int(sources.size()) >= texture_sources) break;
+      try {
+        sources.push_back(testkit::make_face_source(**still_analyzer, o.image));
+      } catch (const std::exception&) {
+      }
+    }
+    texture_attacks(**analyzer, sources, pad_verbose);
+  }
+  if (action_sources > 0) {
+    std::vector<testkit::FaceSource> sources;
+    std::vector<std::string> names;
+    for (const auto& o : originals) {
+      if (int(sources.size()) >= action_sources) break;
+      try {
+        sources.push_back(testkit::make_face_source(**still_analyzer, o.image));
+        names.push_back(o.identity);
+      } catch (const std::exception&) {
+      }
+    }
+    live_actions(**analyzer, sources, names, pad_verbose);
+  }
   if (pad_sources > 0) {
     std::vector<testkit::FaceSource> sources;
     for (const auto& o : originals) {

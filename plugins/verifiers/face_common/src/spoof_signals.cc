@@ -91,6 +91,77 @@ double high_frequency_energy(const cv::Mat& gray) {
   return total > 0 ? high / total : 0.0;
 }
 
+TextureCues texture_cues(const cv::Mat& bgr, const FaceLandmarks& lm) {
+  TextureCues out;
+  if (bgr.empty() || bgr.channels() != 3) return out;
+  const double eye = lm.inter_ocular();
+  if (eye < 8) return out;
+  // Similarity: eye centres to (40, 48) and (88, 48) of a 128x128 chip.
+  const cv::Point2f l = lm.eye_center(false), r = lm.eye_center(true);
+  const double s = 48.0 / eye, a = std::atan2(double(r.y - l.y), double(r.x - l.x));
+  const double c = s * std::cos(a), d = s * std::sin(a);
+  cv::Mat m = (cv::Mat_<double>(2, 3) << c, d, 0, -d, c, 0);
+  m.at<double>(0, 2) = 40 - (c * l.x + d * l.y);
+  m.at<double>(1, 2) = 48 - (-d * l.x + c * l.y);
+  cv::Mat chip;
+  cv::warpAffine(bgr, chip, m, cv::Size(kSize, kSize), s < 1 ? cv::INTER_AREA : cv::INTER_LINEAR,
+                 cv::BORDER_CONSTANT, cv::Scalar(0, 0, 0));
+  // Inside the outline (jaw and brows), pulled 8 % towards its centre.
+  std::vector<cv::Point2f> outline(27);
+  cv::Point2f centre(0, 0);
+  for (int i = 0; i < 27; ++i) {
+    const auto& p = lm.points[i];
+    outline[i] = cv::Point2f(float(m.at<double>(0, 0) * p.x + m.at<double>(0, 1) * p.y + m.at<double>(0, 2)),
+                             float(m.at<double>(1, 0) * p.x + m.at<double>(1, 1) * p.y + m.at<double>(1, 2)));
+    centre += outline[i];
+  }
+  centre *= 1.0f / 27;
+  std::vector<cv::Point> pts;
+  for (auto& p : outline) {
+    cv::Point2f q = centre + (p - centre) * 0.92f;
+    pts.emplace_back(int(std::lround(q.x)), int(std::lround(q.y)));
+  }
+  std::vector<cv::Point> hull;
+  cv::convexHull(pts, hull);
+  cv::Mat mask = cv::Mat::zeros(chip.size(), CV_8U);
+  cv::fillConvexPoly(mask, hull, cv::Scalar(255));
+  cv::Mat gray, hsv;
+  cv::cvtColor(chip, gray, cv::COLOR_BGR2GRAY);
+  cv::cvtColor(chip, hsv, cv::COLOR_BGR2HSV);
+  std::vector<double> luma, sat;
+  for (int y = 0; y < kSize; ++y) {
+    const auto* mk = mask.ptr<unsigned char>(y);
+    const auto* g = gray.ptr<unsigned char>(y);
+    const auto* h = hsv.ptr<cv::Vec3b>(y);
+    for (int x = 0; x < kSize; ++x) {
+      if (!mk[x]) continue;
+      luma.push_back(g[x]);
+      sat.push_back(h[x][1] / 255.0);
+    }
+  }
+  if (luma.size() < 1000) return out;
+  auto pct = [](std::vector<double> v, double q) {
+    auto k = std::size_t(q * double(v.size() - 1));
+    std::nth_element(v.begin(), v.begin() + long(k), v.end());
+    return v[k];
+  };
+  const double p1 = pct(luma, 0.01), p99 = pct(luma, 0.99);
+  out.black_ratio = p1 / std::max(1.0, p99);
+  out.saturation = pct(sat, 0.5);
+  // Glare: brighter than the darker skin (25th percentile) by half the way to white and with under
+  // half the skin's chroma (75th percentile; a specular reflection has the light's colour, not the
+  // skin's). Low percentiles as references: a glare over much of the face does not raise them.
+  const double p25 = pct(luma, 0.25), sat75 = pct(sat, 0.75);
+  const double bright = p25 + 0.5 * (255 - p25), pale = 0.5 * sat75;
+  std::size_t glare = 0;
+  for (std::size_t i = 0; i < luma.size(); ++i) glare += luma[i] >= bright && sat[i] < pale;
+  out.glare = double(glare) / double(luma.size());
+  cv::Rect box = cv::boundingRect(hull) & cv::Rect(0, 0, kSize, kSize);
+  out.high_frequency = box.area() > 256 ? high_frequency_energy(gray(box)) : 0;
+  out.valid = true;
+  return out;
+}
+
 double sharpness(const cv::Mat& gray) {
   if (gray.empty()) return 0.0;
   cv::Mat g;

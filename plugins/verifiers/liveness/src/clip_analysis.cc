@@ -85,6 +85,9 @@ LivenessParams LivenessParams::from_json(const nlohmann::json& j) {
   num("same_face_distance", p.same_face_distance);
   num("planar_parallax", p.planar_parallax);
   num("planar_flow_tilt", p.planar_flow_tilt);
+  num("texture_black_ratio", p.texture_black_ratio);
+  num("texture_glare", p.texture_glare);
+  if (j.contains("texture_min_frames")) p.texture_min_frames = j["texture_min_frames"].get<int>();
   if (j.contains("planar_min_frames")) p.planar_min_frames = j["planar_min_frames"].get<int>();
   return p;
 }
@@ -94,14 +97,25 @@ nlohmann::json to_json(const DetectedAction& a) {
           {"t_peak", round3(a.t_peak)}, {"frame", a.frame}, {"magnitude", round3(a.magnitude)}};
 }
 
+bool texture_says_spoof(const ClipAnalysis& a, const LivenessParams& p) {
+  return a.texture_frames >= p.texture_min_frames && (a.texture_black > p.texture_black_ratio || a.texture_glare > p.texture_glare);
+}
+
 ClipAnalysis analyse_signals(const std::vector<FrameSignals>& frames, const std::vector<std::string>& challenge,
                              const LivenessParams& p) {
   ClipAnalysis out;
   out.frames = int(frames.size());
-  std::vector<double> ear, mouth, yaw, pitch, moire;
+  std::vector<double> ear, mouth, yaw, pitch, moire, black, sat, hf, glare;
   for (const auto& f : frames) {
     if (f.faces > 1) ++out.multi_face_frames;
     if (!f.face) continue;
+    if (f.texture.valid) {
+      ++out.texture_frames;
+      black.push_back(f.texture.black_ratio);
+      sat.push_back(f.texture.saturation);
+      hf.push_back(f.texture.high_frequency);
+      glare.push_back(f.texture.glare);
+    }
     ++out.face_frames;
     ear.push_back(f.ear);
     mouth.push_back(f.mouth);
@@ -119,6 +133,11 @@ ClipAnalysis analyse_signals(const std::vector<FrameSignals>& frames, const std:
   out.baselines = {{"eye_aspect_ratio", round3(ear0)}, {"mouth_opening", round3(mouth0)},
                    {"yaw", round3(yaw0)}, {"pitch", round3(pitch0)}};
   out.moire_median = percentile(moire, 0.5);
+  out.texture_black = percentile(black, 0.5);
+  out.texture_saturation = percentile(sat, 0.5);
+  out.texture_high_frequency = percentile(hf, 0.5);
+  out.texture_glare = percentile(glare, 0.9);
+  out.texture_spoof = texture_says_spoof(out, p);
   out.nonrigid_motion = nonrigid_motion(frames);
   {
     std::vector<const face::FaceLandmarks*> faces;

@@ -28,6 +28,13 @@ struct LivenessParams {
   double planar_flow_tilt = 0.01;
   int planar_min_frames = 5;
   double planar_parallax = 0.012;
+  // Texture and light of the skin (face::texture_cues, medians over the face frames): a print or a
+  // screen when the darkest tones stay far from black (`texture_black_ratio`: 1st over 99th luma
+  // percentile above this) or when glare covers the face (`texture_glare`: share of washed-out,
+  // colourless pixels above this in at least a tenth of the frames).
+  double texture_black_ratio = 0.40;
+  double texture_glare = 0.25;
+  int texture_min_frames = 5;
   static LivenessParams from_json(const nlohmann::json& params);
 };
 
@@ -53,8 +60,16 @@ struct ClipAnalysis {
   double flow_parallax = 0, flow_ratio = 0, flow_tilt_max = 0;
   bool blinked = false;
   bool planar_photo = false;  // the printed-photo (planar motion) cue fired
+  // Texture cues over the face frames: median black ratio, saturation and high-frequency share, 90th
+  // percentile of the glare share; and whether they call the clip a print or a screen.
+  int texture_frames = 0;
+  double texture_black = 0, texture_saturation = 0, texture_high_frequency = 0, texture_glare = 0;
+  bool texture_spoof = false;
   nlohmann::json baselines = nlohmann::json::object();
 };
+
+// The texture decision on a clip's texture measurements (sets nothing; used by analyse_signals).
+bool texture_says_spoof(const ClipAnalysis& a, const LivenessParams& params);
 
 ClipAnalysis analyse_signals(const std::vector<FrameSignals>& frames, const std::vector<std::string>& challenge,
                              const LivenessParams& params);

@@ -39,26 +39,72 @@ FrameSignals FrameAnalyzer::analyze(const cv::Mat& bgr, double t) {
   if (full) boxes = analyzer_.detector().detect(gray);
   s.faces = int(boxes.size());
   if (boxes.empty()) {
-    last_ = {};
-    measure_flow(gray, s);
-    return s;
+    if (!track(gray, s)) {
+      last_ = {};
+      tracked_run_ = 0;
+      measure_flow(gray, s);
+      return s;
+    }
+  } else {
+    // Follow the largest face.
+    const auto& main = *std::max_element(boxes.begin(), boxes.end(),
+                                         [](const auto& a, const auto& b) { return a.box.area() < b.box.area(); });
+    s.face = true;
+    s.box = main.box;
+    last_ = main.box;
+    tracked_run_ = 0;
+    s.landmarks = analyzer_.landmark_model().fit(gray, main.box);
   }
-  // Follow the largest face.
-  const auto& main = *std::max_element(boxes.begin(), boxes.end(),
-                                       [](const auto& a, const auto& b) { return a.box.area() < b.box.area(); });
-  s.face = true;
-  s.box = main.box;
-  last_ = main.box;
-  s.landmarks = analyzer_.landmark_model().fit(gray, main.box);
+  last_landmarks_ = s.landmarks;
   s.ear = face::eye_aspect_ratio(s.landmarks);
   s.mouth = face::mouth_opening(s.landmarks);
   auto pose = face::estimate_head_pose(s.landmarks, gray.size());
   s.yaw = pose.yaw;
   s.pitch = pose.pitch;
-  cv::Rect inner = main.box & frame;
+  cv::Rect inner = s.box & frame;
   if (inner.area() > 64) s.moire = face::moire_peak_ratio(gray(inner));
+  s.texture = face::texture_cues(bgr, s.landmarks);
   measure_flow(gray, s);
   return s;
+}
+
+namespace {
+
+cv::Point2f landmark_centre(const face::FaceLandmarks& lm) {
+  cv::Point2f c(0, 0);
+  for (const auto& p : lm.points) c += p;
+  return c * (1.0f / float(lm.points.size()));
+}
+
+}  // namespace
+
+bool FrameAnalyzer::track(const cv::Mat& gray, FrameSignals& s) {
+  if (last_.empty() || tracked_run_ >= kMaxTrackedFrames) return false;
+  // The previous box, moved with the face: fit, re-centre the box on the fitted points, fit again.
+  const cv::Point2f c0 = landmark_centre(last_landmarks_);
+  const cv::Point2f box_off = cv::Point2f(float(last_.x), float(last_.y)) - c0;
+  const double eye0 = last_landmarks_.inter_ocular();
+  cv::Rect box = last_;
+  face::FaceLandmarks lm;
+  for (int pass = 0; pass < 2; ++pass) {
+    lm = analyzer_.landmark_model().fit(gray, box);
+    cv::Point2f c = landmark_centre(lm) + box_off;
+    box = cv::Rect(int(std::lround(c.x)), int(std::lround(c.y)), last_.width, last_.height);
+  }
+  // Consistent with the previous frame: about the same place and size (a turned head narrows the
+  // eye distance, a fit on background does not stay put).
+  const double eye = lm.inter_ocular();
+  const cv::Point2f moved = landmark_centre(lm) - c0;
+  if (eye0 < 1 || eye < 0.55 * eye0 || eye > 1.3 * eye0 || std::hypot(moved.x, moved.y) > 0.5 * eye0) return false;
+  const cv::Rect frame(0, 0, gray.cols, gray.rows);
+  if ((box & frame).area() < box.area() / 2) return false;
+  ++tracked_run_;
+  s.face = true;
+  s.tracked = true;
+  s.box = box;
+  s.landmarks = lm;
+  last_ = box;
+  return true;
 }
 
 namespace {

@@ -24,6 +24,12 @@ sdk::Reason liveness_reason(const std::string& code, const std::string& detail) 
       {"NO_FACE", {"", "No face was found in the video.", "视频中未检测到人脸。",
                    "Face the camera in good light; if it keeps failing, try another phone or computer.",
                    "请正对镜头、在光线充足处录制；如多次失败，请换一部手机或电脑。"}},
+      {"FACE_TOO_DARK", {"", "The video is too dark to see the face.", "视频过暗，无法看清人脸。",
+                         "Record in good light, facing the light rather than having it behind you.",
+                         "请在光线充足处录制，面向光源，不要背光。"}},
+      {"FACE_TOO_SMALL", {"", "The face is too small in the video.", "视频中的人脸太小。",
+                          "Come closer: your face should fill about a third of the picture.",
+                          "请靠近镜头，使面部约占画面的三分之一。"}},
       {"MULTIPLE_FACES", {"", "More than one face appears in the video.", "视频中出现多张人脸。",
                           "Make sure only you are in the picture.", "请确保画面中只有您本人。"}},
       {"FACE_NOT_VISIBLE", {"", "The face is missing from too many frames.", "视频中较多画面未拍到人脸。",
@@ -40,6 +46,10 @@ sdk::Reason liveness_reason(const std::string& code, const std::string& detail) 
                          "视频疑似手持打印照片翻拍（人脸像一张平面纸整体移动，没有立体感）。",
                          "Record yourself live, not a photo: face the camera yourself and do the actions shown.",
                          "请本人面对镜头现场录制并完成提示动作，不要使用照片。"}},
+      {"SPOOF_TEXTURE", {"", "The face in the video has the tones or glare of a printed photo or a screen rather than of a lit face.",
+                         "视频中的人脸呈现打印照片或屏幕的色调或反光，而非真人面部。",
+                         "Record yourself live in even light, not a photo or a screen; avoid strong light shining on the camera.",
+                         "请在光线均匀处本人现场录制，不要使用照片或屏幕；避免强光直射镜头。"}},
   };
   sdk::Reason r;
   auto it = kReasons.find(code);

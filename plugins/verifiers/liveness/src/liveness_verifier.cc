@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include <opencv2/imgproc.hpp>
+
 #include "challenge_record.h"
 #include "iso_time.h"
 #include "liveness_reasons.h"
@@ -68,6 +70,11 @@ sdk::ConfigSchema LivenessVerifier::rules_schema() {
       number_field("planar_flow_tilt", d.planar_flow_tilt, 0.001, 0.5, "face texture motion beyond a similarity (eye distances) that makes a frame a tilt frame"),
       face::integer_field("planar_min_frames", d.planar_min_frames, 1, 100, "tilt frames needed before the printed-photo cue applies"),
       number_field("planar_parallax", d.planar_parallax, 0, 1, "median homography residual of the face texture (eye distances) over tilt frames under this = printed photo (moved as one plane)"),
+      face::string_field("texture_policy", "review", {"reject", "review", "off"},
+                         "what the skin-texture cue (SPOOF_TEXTURE: tones of a print or a screen, glare) does: reject, send to a person, or nothing"),
+      number_field("texture_black_ratio", d.texture_black_ratio, 0, 1, "median darkest/brightest luma of the face (1st/99th percentile) over this = print or screen"),
+      number_field("texture_glare", d.texture_glare, 0, 1, "share of washed-out colourless face pixels (90th percentile over frames) over this = glare on a glossy print or screen"),
+      face::integer_field("texture_min_frames", d.texture_min_frames, 1, 100, "face frames needed before the texture cue applies"),
   };
   return s;
 }
@@ -95,6 +102,11 @@ sdk::Finding check_clip(const face::FaceAnalyzer& analyzer, const face::FaceDesc
   for (const auto& e : a.events) d["events"].push_back(to_json(e));
   d["nonrigid_motion"] = round3(a.nonrigid_motion);
   d["moire_median"] = round3(a.moire_median);
+  d["texture"] = {{"frames", a.texture_frames},
+                  {"black_ratio", round3(a.texture_black)},
+                  {"glare", round3(a.texture_glare)},
+                  {"saturation", round3(a.texture_saturation)},
+                  {"high_frequency", round3(a.texture_high_frequency)}};
   auto round4 = [](double v) { return std::round(v * 10000.0) / 10000.0; };
   d["planar_motion"] = {{"flow_frames", a.flow_frames},
                         {"flow_tilt_frames", a.flow_tilt_frames},
@@ -108,6 +120,21 @@ sdk::Finding check_clip(const face::FaceAnalyzer& analyzer, const face::FaceDesc
   std::vector<sdk::Reason> hard, spoof;
   if (a.face_frames == 0) {
     hard.push_back(liveness_reason("NO_FACE"));
+    // Why: too dark to see, or a face too small for the detector at capture size (found at 2x).
+    if (!frames.empty()) {
+      const cv::Mat& mid = frames[frames.size() / 2];
+      cv::Mat gray;
+      cv::cvtColor(mid, gray, cv::COLOR_BGR2GRAY);
+      const double mean = cv::mean(gray)[0];
+      d["mean_luma"] = round3(mean);
+      if (mean < 40) {
+        hard.push_back(liveness_reason("FACE_TOO_DARK"));
+      } else {
+        cv::Mat up;
+        cv::resize(gray, up, cv::Size(), 2.0, 2.0, cv::INTER_LINEAR);
+        if (!analyzer.detector().detect(up).empty()) hard.push_back(liveness_reason("FACE_TOO_SMALL"));
+      }
+    }
   } else {
     if (a.multi_face_frames > 0) hard.push_back(liveness_reason("MULTIPLE_FACES"));
     if (a.face_frames < p.min_face_share * a.frames) hard.push_back(liveness_reason("FACE_NOT_VISIBLE"));
@@ -129,13 +156,19 @@ sdk::Finding check_clip(const face::FaceAnalyzer& analyzer, const face::FaceDesc
     if (a.moire_median > p.moire_ratio) spoof.push_back(liveness_reason("SCREEN_REPLAY"));
     if (a.planar_photo) spoof.push_back(liveness_reason("PRINTED_PHOTO"));
   }
-  const bool reject_spoof = params.value("spoof_policy", std::string("review")) == "reject";
+  // The texture cue has its own policy: a province may reject on geometry but only review on tones.
+  const std::string texture_policy = params.value("texture_policy", std::string("review"));
+  std::vector<sdk::Reason> texture;
+  if (a.face_frames > 0 && a.texture_spoof && texture_policy != "off") texture.push_back(liveness_reason("SPOOF_TEXTURE"));
+  const bool reject = (!spoof.empty() && params.value("spoof_policy", std::string("review")) == "reject") ||
+                      (!texture.empty() && texture_policy == "reject");
   for (auto& r : hard) f.reasons.push_back(r);
   for (auto& r : spoof) f.reasons.push_back(r);
-  if (!hard.empty() || (!spoof.empty() && reject_spoof)) {
+  for (auto& r : texture) f.reasons.push_back(r);
+  if (!hard.empty() || reject) {
     f.outcome = sdk::Outcome::fail;
     f.score = 0.0;
-  } else if (!spoof.empty()) {
+  } else if (!spoof.empty() || !texture.empty()) {
     f.outcome = sdk::Outcome::needs_review;
     f.score = 0.5;
   } else {

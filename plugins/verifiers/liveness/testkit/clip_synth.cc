@@ -237,6 +237,7 @@ SynthClip screen_replay(const SynthClip& in) {
     cv::Mat ff;
     f.convertTo(ff, CV_32FC3, 0.85, 20);
     ff = ff.mul(p3);
+    f = cv::Mat();  // a new buffer: the frames of `in` share theirs with `out`
     ff.convertTo(f, CV_8UC3);
   }
   return out;

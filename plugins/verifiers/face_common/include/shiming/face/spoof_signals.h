@@ -2,6 +2,8 @@
 // Passive presentation-attack cues measured on a face region.
 #include <opencv2/core.hpp>
 
+#include "shiming/face/landmarks.h"
+
 namespace shiming::face {
 
 // Screen replay: strength of isolated periodic peaks (moire, pixel grid) in
@@ -13,6 +15,26 @@ double moire_peak_ratio(const cv::Mat& face_gray);
 // Share of spectral energy above half the Nyquist frequency: printed photos
 // recaptured by a camera lose fine texture (low), halftone prints show grain.
 double high_frequency_energy(const cv::Mat& face_gray);
+
+// Texture and light of the skin, measured on the face normalised by its landmarks (a 128x128 chip
+// with 48 px between the eye centres; pixels inside the face outline, eyes and mouth included).
+// A print or a screen reproduces a face with less range than a lit head has and with a surface of
+// its own: the paper's or the glass's sheen over the whole sheet, dot screens or pixel grids.
+struct TextureCues {
+  bool valid = false;
+  // Specular glare: share of face pixels half the way from the darker skin (25th percentile) to white
+  // with under half the skin's chroma (a glossy sheet's mirror image of a lamp washes a patch out;
+  // live skin shows highlights too, large ones under a flash).
+  double glare = 0;
+  // Darkest tone (1st percentile of luma) over the brightest (99th): ink and backlit pixels never
+  // reach the black of pupils and nostrils on a lit head.
+  double black_ratio = 0;
+  // Median chroma (HSV saturation, 0..1) of the skin: ink on paper and a screen's raised black dilute it.
+  double saturation = 0;
+  // Share of spectral energy above half the Nyquist frequency (high_frequency_energy on the chip).
+  double high_frequency = 0;
+};
+TextureCues texture_cues(const cv::Mat& bgr, const FaceLandmarks& landmarks);
 
 // Sharpness: variance of the Laplacian of the region resized to 128 px wide.
 double sharpness(const cv::Mat& face_gray);
