@@ -39,6 +39,7 @@ AdmissionOptions AdmissionOptions::from_json(const nlohmann::json& j) {
   o.client_burst = j.value("client_burst", o.client_burst);
   o.heavy_cost = j.value("heavy_cost", o.heavy_cost);
   o.max_in_flight_heavy = j.value("max_in_flight_heavy", o.max_in_flight_heavy);
+  o.client_max_in_flight_heavy = j.value("client_max_in_flight_heavy", o.client_max_in_flight_heavy);
   o.max_queue_depth = j.value("max_queue_depth", o.max_queue_depth);
   o.seconds_per_job = j.value("seconds_per_job", o.seconds_per_job);
   o.queue_sample = std::chrono::milliseconds(j.value("queue_sample_ms", static_cast<std::int64_t>(o.queue_sample.count())));
@@ -62,7 +63,7 @@ Admission::Admission(AdmissionOptions options, const std::vector<std::pair<std::
   std::random_device rd;
   seed_ = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
   if (!options_.enabled) return;
-  for (const char* reason : {"client_rate", "host_in_flight", "queue_depth"})
+  for (const char* reason : {"client_rate", "client_in_flight", "host_in_flight", "queue_depth"})
     metrics_.counter_add(kRejectedMetric, {{"reason", reason}}, 0);
   metrics_.gauge_fn("shiming_admission_heavy_in_flight", "Heavy requests being served now",
                     [this] { return static_cast<double>(in_flight_heavy()); });
@@ -178,9 +179,9 @@ Admission::Verdict Admission::admit(std::size_t route_index, std::string_view be
     }
   }
 
+  const std::string_view address = !forwarded.empty() ? forwarded : remote;
   if (options_.client_rate > 0) {
     const double cost = heavy ? options_.heavy_cost : 1.0;
-    std::string_view address = !forwarded.empty() ? forwarded : remote;
     bool tracked = false;
     int wait = 0;
     const bool by_token = !bearer.empty();
@@ -204,14 +205,38 @@ Admission::Verdict Admission::admit(std::size_t route_index, std::string_view be
       return v;
     }
   }
+
+  if (heavy && options_.client_max_in_flight_heavy > 0) {
+    const std::uint64_t key = !bearer.empty() ? hash('t', bearer) : hash('a', address);
+    Shard& shard = shards_[key % kShards];
+    std::lock_guard lock(shard.mu);
+    auto& counter = shard.in_flight[key];
+    if (!counter) counter = std::make_unique<std::atomic<int>>(0);
+    if (counter->load(std::memory_order_relaxed) >= options_.client_max_in_flight_heavy) {
+      v.slot.release();
+      refused("client_in_flight");
+      v.admitted = false;
+      v.status = 429;
+      v.retry_after = 2;
+      v.error = {"CLIENT_BUSY",
+                 "You already have uploads or submissions in progress. Please wait for them to finish and try "
+                 "again in about 2 seconds.",
+                 "您已有正在处理的上传或提交，请等待其完成，约 2 秒后再试。", ""};
+      return v;
+    }
+    counter->fetch_add(1, std::memory_order_relaxed);
+    v.slot.hold_client(counter.get());
+  }
   return v;
 }
 
 void Admission::sweep(std::int64_t now_ns) {
-  if (!options_.enabled || options_.client_rate <= 0) return;
+  if (!options_.enabled) return;
   for (std::size_t i = 0; i < kShards; ++i) {
     Shard& shard = shards_[i];
     std::lock_guard lock(shard.mu);
+    std::erase_if(shard.in_flight, [](const auto& e) { return e.second->load(std::memory_order_relaxed) == 0; });
+    if (options_.client_rate <= 0) continue;
     for (auto it = shard.buckets.begin(); it != shard.buckets.end();) {
       const double elapsed = static_cast<double>(std::max<std::int64_t>(0, now_ns - it->second.last_ns)) / 1e9;
       if (it->second.tokens + elapsed * options_.client_rate >= options_.client_burst) {

@@ -10,6 +10,9 @@
 //    client is the bearer token when the request carries one, else the remote
 //    address (or the `client_ip_header` a trusted proxy sets). Over it: 429
 //    RATE_LIMITED with Retry-After = when the bucket holds enough again.
+//    And at most `client_max_in_flight_heavy` heavy requests of one client
+//    served at once: more -> 429 CLIENT_BUSY (one client cannot fill the
+//    host's heavy slots with parallel uploads).
 //  - Per host, heavy requests only: more than `max_in_flight_heavy` being
 //    served at once (a heavy request counts from its header until its response
 //    is ready, so slow uploads count) -> 503 HOST_BUSY; the job queue (read
@@ -41,6 +44,7 @@ struct AdmissionOptions {
   double client_burst = 60;     // bucket size
   double heavy_cost = 5;        // tokens a heavy request takes (a light one takes 1)
   int max_in_flight_heavy = 0;  // 0: no limit
+  int client_max_in_flight_heavy = 0;  // per client; 0: no limit
   std::int64_t max_queue_depth = 0;  // 0: no limit
   double seconds_per_job = 5;   // Retry-After estimate for QUEUE_FULL
   int workers = 1;              // threads running jobs (for the estimate)
@@ -64,12 +68,15 @@ class Admission {
    public:
     Slot() = default;
     explicit Slot(std::atomic<int>* counter) : counter_(counter) {}
-    Slot(Slot&& o) noexcept : counter_(o.counter_) { o.counter_ = nullptr; }
+    Slot(Slot&& o) noexcept : counter_(o.counter_), client_counter_(o.client_counter_) {
+      o.counter_ = o.client_counter_ = nullptr;
+    }
     Slot& operator=(Slot&& o) noexcept {
       if (this != &o) {
         release();
         counter_ = o.counter_;
-        o.counter_ = nullptr;
+        client_counter_ = o.client_counter_;
+        o.counter_ = o.client_counter_ = nullptr;
       }
       return *this;
     }
@@ -78,11 +85,15 @@ class Admission {
     ~Slot() { release(); }
     void release() {
       if (counter_) counter_->fetch_sub(1, std::memory_order_relaxed);
-      counter_ = nullptr;
+      if (client_counter_) client_counter_->fetch_sub(1, std::memory_order_relaxed);
+      counter_ = client_counter_ = nullptr;
     }
+    // Also counts the request among its client's heavy requests (already incremented).
+    void hold_client(std::atomic<int>* c) { client_counter_ = c; }
 
    private:
     std::atomic<int>* counter_ = nullptr;
+    std::atomic<int>* client_counter_ = nullptr;
   };
 
   struct Verdict {
@@ -125,6 +136,9 @@ class Admission {
   struct Shard {
     std::mutex mu;
     std::unordered_map<std::uint64_t, Bucket> buckets;
+    // Heavy requests in flight per client; incremented under `mu`, released
+    // without it; an entry at 0 is dropped by sweep() (no Slot points to it).
+    std::unordered_map<std::uint64_t, std::unique_ptr<std::atomic<int>>> in_flight;
   };
   static constexpr std::size_t kShards = 16;
 

@@ -117,6 +117,8 @@ ConfigSchema build_host_schema() {
        .doc = "What a heavy request takes from the client's budget (a light one takes 1)."},
       {.name = "max_in_flight_heavy", .type = FieldType::integer, .default_value = 64, .min = 0,
        .max = 100000, .doc = "Heavy requests served at once by this host; more: 503 HOST_BUSY. 0: no limit."},
+      {.name = "client_max_in_flight_heavy", .type = FieldType::integer, .default_value = 0, .min = 0,
+       .max = 100000, .doc = "Heavy requests of one client served at once; more: 429 CLIENT_BUSY. 0: no limit."},
       {.name = "max_queue_depth", .type = FieldType::integer, .default_value = 5000, .min = 0,
        .max = 10000000, .doc = "Jobs queued or running; at or over it heavy requests get 503 QUEUE_FULL. 0: no limit."},
       {.name = "seconds_per_job", .type = FieldType::number, .default_value = 5, .min = 0.01, .max = 3600,

@@ -209,5 +209,41 @@ TEST(Admission, HeavyRequestsOverTheInFlightLimitGet503) {
   EXPECT_GE(metric(c, "shiming_admission_rejected_total{reason=\"host_in_flight\"}"), 1);
 }
 
+TEST(Admission, OneClientsParallelUploadsOverItsLimitGet429WhileOthersAreServed) {
+  std::mt19937 rng(std::random_device{}());
+  auto host = start_host(write_config("  client_max_in_flight_heavy: 1\n"));
+  TestClient c("127.0.0.1", host->port());
+  auto [id, token] = open_case(c, "10.0.4.1", rng);
+  ASSERT_FALSE(token.empty());
+
+  // The citizen's slow upload of the front holds the one heavy place this client has.
+  const std::string photo = make_photo();
+  TestClient slow("127.0.0.1", host->port());
+  slow.write_raw("PUT /api/v1/cases/" + id + "/documents/id-front HTTP/1.1\r\nHost: x\r\n"
+                 "X-Test-Client: 10.0.4.1\r\nAuthorization: Bearer " + token +
+                 "\r\nContent-Type: image/jpeg\r\nContent-Length: " + std::to_string(photo.size()) + "\r\n\r\n" +
+                 photo.substr(0, photo.size() / 2));
+  Headers image{{"X-Test-Client", "10.0.4.1"}, {"Authorization", "Bearer " + token}, {"Content-Type", "image/jpeg"}};
+  ClientResponse busy;
+  auto until = std::chrono::steady_clock::now() + 10s;
+  while (std::chrono::steady_clock::now() < until) {
+    busy = c.request("PUT", "/api/v1/cases/" + id + "/documents/id-back", photo, image);
+    if (busy.status == 429) break;
+    std::this_thread::sleep_for(20ms);
+  }
+  expect_refusal(busy, 429, "CLIENT_BUSY");
+  // Another client is served meanwhile; so are the citizen's light requests.
+  auto other = open_case(c, "10.0.4.2", rng);
+  EXPECT_FALSE(other.second.empty());
+  EXPECT_EQ(c.request("GET", "/api/v1/cases/" + id, "", as_client("10.0.4.1", token)).status, 200);
+
+  // The front arrives; the back is taken now.
+  slow.write_raw(photo.substr(photo.size() / 2));
+  EXPECT_EQ(slow.read_response().status, 200);
+  auto back = c.request("PUT", "/api/v1/cases/" + id + "/documents/id-back", photo, image);
+  EXPECT_EQ(back.status, 200) << back.body;
+  EXPECT_GE(metric(c, "shiming_admission_rejected_total{reason=\"client_in_flight\"}"), 1);
+}
+
 }  // namespace
 }  // namespace shiming::testing

@@ -108,6 +108,44 @@ TEST(Admission, InFlightLimitHoldsSlotsUntilReleased) {
   EXPECT_EQ(a.in_flight_heavy(), 1);  // released when the verdict (its slot) went away
 }
 
+TEST(Admission, OneClientsHeavyRequestsAreLimitedWhileOthersAreServed) {
+  Metrics m;
+  auto o = options();
+  o.client_rate = 0;
+  o.max_in_flight_heavy = 10;
+  o.client_max_in_flight_heavy = 2;
+  Admission a(o, kRoutes, m);
+  auto first = a.admit(2, "citizen", "ip", "", 0);
+  auto second = a.admit(3, "citizen", "ip", "", 0);
+  ASSERT_TRUE(first.admitted);
+  ASSERT_TRUE(second.admitted);
+  auto third = a.admit(2, "citizen", "ip", "", 0);
+  EXPECT_FALSE(third.admitted);
+  EXPECT_EQ(third.status, 429);
+  EXPECT_EQ(third.error.code, "CLIENT_BUSY");
+  EXPECT_GT(third.retry_after, 0);
+  EXPECT_FALSE(third.error.message_zh.empty());
+  EXPECT_EQ(a.in_flight_heavy(), 2);  // the refused one holds no host slot
+  EXPECT_TRUE(a.admit(2, "other", "ip", "", 0).admitted);    // another token, same address
+  EXPECT_TRUE(a.admit(1, "citizen", "ip", "", 0).admitted);  // light requests are not counted
+  // Anonymous clients are told apart by address.
+  auto anon1 = a.admit(2, "", "198.51.100.1", "", 0);
+  auto anon2 = a.admit(2, "", "198.51.100.1", "", 0);
+  ASSERT_TRUE(anon1.admitted && anon2.admitted);
+  EXPECT_FALSE(a.admit(2, "", "198.51.100.1", "", 0).admitted);
+  EXPECT_TRUE(a.admit(2, "", "198.51.100.2", "", 0).admitted);
+  // A finished request frees its client's place; sweeping keeps the counts of those still running.
+  first.slot.release();
+  a.sweep(1);
+  auto fourth = a.admit(2, "citizen", "ip", "", 0);
+  EXPECT_TRUE(fourth.admitted);
+  EXPECT_FALSE(a.admit(2, "citizen", "ip", "", 0).admitted);
+  second.slot.release();
+  fourth.slot.release();
+  a.sweep(2);
+  EXPECT_TRUE(a.admit(2, "citizen", "ip", "", 0).admitted);
+}
+
 TEST(Admission, QueueDepthLimitEstimatesTheWait) {
   Metrics m;
   auto o = options();
