@@ -97,6 +97,9 @@ const ADVICE = {
   NO_FACE: ["未检测到人脸：请正对摄像头", "No face found: look straight at the camera"],
   PRINTED_PHOTO: ["检测到照片翻拍：请本人面对摄像头完成动作", "A photo was detected: please do the actions yourself in front of the camera"],
   STATIC_PHOTO: ["画面静止，疑似照片：请本人按提示完成动作", "The picture did not move like a person: please do the actions yourself as prompted"],
+  SPOOF_TEXTURE: ["画面质感像打印照片或屏幕：请本人直接面对摄像头，不要翻拍", "The picture looks like a print or a screen: face the camera yourself, do not film a photo"],
+  FACE_TOO_DARK: ["脸部太暗：请面向光源，避免背光，或擦拭镜头", "Your face is too dark: face the light, avoid back light, or clean the lens"],
+  FACE_TOO_SMALL: ["脸部太小：请靠近摄像头，让脸部占满取景框", "Your face is too small: come closer so your face fills the frame"],
 };
 // One line per failed reason: what was found, then what to do (zh-CN or English).
 function adviceFor(finding) {
