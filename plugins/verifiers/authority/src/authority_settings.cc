@@ -1,6 +1,7 @@
 #include "authority_settings.h"
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -60,11 +61,11 @@ sdk::ConfigSchema authority_rules_schema() {
   s.fields = {
       str("endpoint", true, "Gateway base URL, https://host[:port]"),
       str("client_id", true, "The province's client id at the gateway"),
-      str("hmac_key_file", false, "File holding the HMAC-SHA256 request signing key"),
+      str("hmac_key_file", false, "File holding the HMAC-SHA256 request signing key (relative: under the host's data directory)"),
       str("hmac_key_env", false, "Environment variable holding the signing key (if no file)"),
-      str("ca_file", true, "PEM CA(s) trusted for the gateway certificate"),
-      str("client_cert_file", true, "PEM client certificate (mutual TLS)"),
-      str("client_key_file", true, "PEM client private key (a file, never inline)"),
+      str("ca_file", true, "PEM CA(s) trusted for the gateway certificate (relative: under the data directory)"),
+      str("client_cert_file", true, "PEM client certificate (mutual TLS; relative: under the data directory)"),
+      str("client_key_file", true, "PEM client private key (a file, never inline; relative: under the data directory)"),
       integer("connect_timeout_ms", 3000, 10, 60000, "TCP connect timeout"),
       integer("total_timeout_ms", 10000, 50, 120000, "Whole request timeout"),
       integer("max_attempts", 3, 1, 10, "Attempts per check on unavailable/5xx/reset/timeout"),
@@ -87,7 +88,8 @@ sdk::ConfigSchema authority_rules_schema() {
   return s;
 }
 
-sdk::Result<AuthoritySettings> parse_authority_settings(const nlohmann::json& params) {
+sdk::Result<AuthoritySettings> parse_authority_settings(const nlohmann::json& params,
+                                                        const std::string& base_dir) {
   if (!params.is_object())
     return invalid("params", "the step parameters must be a mapping", "步骤参数必须是映射");
   const auto schema = authority_rules_schema();
@@ -136,9 +138,14 @@ sdk::Result<AuthoritySettings> parse_authority_settings(const nlohmann::json& pa
   }
   s.client_id = p["client_id"].get<std::string>();
   if (s.client_id.empty()) return invalid("client_id", "is empty", "不能为空");
-  s.tls.ca_file = p["ca_file"].get<std::string>();
-  s.tls.client_cert_file = p["client_cert_file"].get<std::string>();
-  s.tls.client_key_file = p["client_key_file"].get<std::string>();
+  auto file = [&](const char* key) {
+    std::filesystem::path f = p[key].get<std::string>();
+    if (f.empty() || f.is_absolute() || base_dir.empty()) return f.string();
+    return (std::filesystem::path(base_dir) / f).lexically_normal().string();
+  };
+  s.tls.ca_file = file("ca_file");
+  s.tls.client_cert_file = file("client_cert_file");
+  s.tls.client_key_file = file("client_key_file");
   s.tls.connect_timeout = std::chrono::milliseconds(p["connect_timeout_ms"].get<long long>());
   s.tls.total_timeout = std::chrono::milliseconds(p["total_timeout_ms"].get<long long>());
   s.max_attempts = p["max_attempts"].get<int>();
@@ -160,7 +167,7 @@ sdk::Result<AuthoritySettings> parse_authority_settings(const nlohmann::json& pa
                                   : sdk::Outcome::fail;
 
   // The signing key: from a file or an environment variable, never inline.
-  const auto key_file = p["hmac_key_file"].get<std::string>();
+  const auto key_file = file("hmac_key_file");
   const auto key_env = p["hmac_key_env"].get<std::string>();
   if (key_file.empty() == key_env.empty())
     return invalid("hmac_key_file", "set exactly one of hmac_key_file and hmac_key_env",

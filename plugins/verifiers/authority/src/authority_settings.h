@@ -35,6 +35,10 @@ sdk::ConfigSchema authority_rules_schema();
 // Parses validated params (defaults applied again, so raw params work too) and
 // reads the HMAC key. Errors: AUTHORITY_CONFIG_INVALID naming the field,
 // AUTHORITY_SECRET_UNREADABLE naming the file or variable (never its content).
-sdk::Result<AuthoritySettings> parse_authority_settings(const nlohmann::json& params);
+// Relative file paths (hmac_key_file, ca_file, client_cert_file, client_key_file) are
+// resolved against `base_dir` when it is given: the host's data directory (SDK 1.2), so a
+// province file means the same files whatever the host's working directory is.
+sdk::Result<AuthoritySettings> parse_authority_settings(const nlohmann::json& params,
+                                                        const std::string& base_dir = {});
 
 }  // namespace shiming::authority

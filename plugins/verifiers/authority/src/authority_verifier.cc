@@ -11,7 +11,7 @@ sdk::Result<std::shared_ptr<AuthorityClient>> AuthorityVerifier::client_for(
     std::lock_guard lock(mu_);
     if (auto it = clients_.find(key); it != clients_.end()) return it->second;
   }
-  auto settings = parse_authority_settings(params);
+  auto settings = parse_authority_settings(params, host_.data_dir());
   if (!settings) return settings.error();
   auto https = HttpsClient::create(settings->tls);
   if (!https) return https.error();

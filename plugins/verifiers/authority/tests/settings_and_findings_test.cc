@@ -56,6 +56,26 @@ TEST_F(Settings, SecretFromEnvironment) {
   EXPECT_EQ(s->hmac_key, "env-signing-key-0123456789");
 }
 
+// Relative files lie under the host's data directory (SDK 1.2), not the working directory;
+// absolute ones stay as they are.
+TEST_F(Settings, RelativeFilesAreResolvedAgainstTheDataDirectory) {
+  auto p = params();
+  p["hmac_key_file"] = "k";
+  EXPECT_EQ(error_of(p), "AUTHORITY_SECRET_UNREADABLE hmac_key_file");  // not in the working directory
+  auto s = parse_authority_settings(p, dir.string());
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->hmac_key, "a-signing-key-of-32-bytes-length");
+  EXPECT_EQ(s->tls.ca_file, (dir / "ca.pem").string());
+  EXPECT_EQ(s->tls.client_cert_file, (dir / "c.pem").string());
+  EXPECT_EQ(s->tls.client_key_file, (dir / "c.key").string());
+  p["ca_file"] = "/etc/ssl/gateway-ca.pem";
+  p["client_key_file"] = "tls/../tls/c.key";
+  s = parse_authority_settings(p, dir.string());
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->tls.ca_file, "/etc/ssl/gateway-ca.pem");
+  EXPECT_EQ(s->tls.client_key_file, (dir / "tls" / "c.key").string());
+}
+
 TEST_F(Settings, ClearErrors) {
   auto p = params();
   p.erase("endpoint");
