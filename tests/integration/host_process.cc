@@ -43,9 +43,14 @@ std::string HostProcess::log_text() const {
 }
 
 bool HostProcess::start() {
-  std::string binary = std::string(SHIMING_BINARY_DIR) + "/host/app/shiming-host";
+  std::string binary = options_.binary.empty() ? std::string(SHIMING_BINARY_DIR) + "/host/app/shiming-host"
+                                               : options_.binary;
   std::vector<std::string> args = {binary, "--config", options_.config_file, "--listen", "127.0.0.1:0",
-                                   "--data-dir", work_dir_, "--plugin-dir", SHIMING_PLUGIN_DIR};
+                                   "--data-dir", work_dir_};
+  if (!options_.plugin_dir_from_config) {
+    args.push_back("--plugin-dir");
+    args.push_back(SHIMING_PLUGIN_DIR);
+  }
   args.push_back("--database");
   args.push_back(options_.database_url.empty() ? "sqlite:" + work_dir_ + "/shiming.db"
                                                : options_.database_url);

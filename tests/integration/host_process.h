@@ -15,6 +15,8 @@ struct HostProcessOptions {
   std::string database_url;              // empty: sqlite in the work dir
   std::vector<std::string> extra_args;
   std::map<std::string, std::string> env;
+  std::string binary;                    // empty: the build tree's host/app/shiming-host
+  bool plugin_dir_from_config = false;   // true: no --plugin-dir (an installed layout)
 };
 
 class HostProcess {
