@@ -88,7 +88,9 @@ sdk::Result<std::unique_ptr<Hub>> Hub::create(rules::HostConfig config, http::Me
   if (!db) return db.error();
   if (auto s = db.value()->migrate(); !s) return s.error();
   std::error_code ec;
-  std::filesystem::create_directories(config.evidence_dir, ec);
+  // Encrypted images only, but still nobody else's business: a new folder is the owner's alone.
+  if (std::filesystem::create_directories(config.evidence_dir, ec))
+    std::filesystem::permissions(config.evidence_dir, std::filesystem::perms::owner_all, ec);
   std::unique_ptr<Hub> hub(new Hub(std::move(config), metrics,
                                    std::make_unique<crypto::Keyring>(std::move(keys.value())),
                                    std::move(db.value())));

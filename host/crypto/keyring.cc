@@ -176,7 +176,8 @@ sdk::Result<Keyring> Keyring::load_or_create(const std::string& path) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) {
       auto parent = std::filesystem::path(path).parent_path();
-      if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+      if (!parent.empty() && std::filesystem::create_directories(parent, ec))
+        std::filesystem::permissions(parent, std::filesystem::perms::owner_all, ec);  // 0700
       Keyring fresh = generate();
       auto tmp = write_temp(path, serialise(fresh.data_keys_, fresh.active_, fresh.lookup_key_));
       if (!tmp) return tmp.error();

@@ -117,6 +117,8 @@ TEST_F(KeyringFile, CreatesWithMode0600AndReloadsSameKeys) {
   struct stat st {};
   ASSERT_EQ(::stat(path_.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600);
+  ASSERT_EQ(::stat((dir_ / "sub").c_str(), &st), 0);  // the folder it made: the owner's alone
+  EXPECT_EQ(st.st_mode & 0777, 0700);
   auto token = k->encrypt("data", "aad");
   auto again = Keyring::load_or_create(path_);
   ASSERT_TRUE(again) << again.error().message;
