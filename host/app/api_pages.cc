@@ -100,6 +100,7 @@ void register_page_routes(http::Router& router, ApiContext& ctx) {
   router.add("GET", "/staff", [](sdk::HttpRequest&) { return serve("staff.html", true); });
   router.add("GET", "/offices", [](sdk::HttpRequest&) { return serve("offices.html", true); });
   router.add("GET", "/overseas", [](sdk::HttpRequest&) { return serve("overseas.html", true); });
+  router.add("GET", "/employee", [](sdk::HttpRequest&) { return serve("employee.html", true); });
   router.add("GET", "/static/{file}", [](sdk::HttpRequest& req) {
     const std::string& f = req.params["file"];
     // Only the table's names are served; HTML pages only through their own routes.

@@ -63,7 +63,8 @@ void register_staff_routes(http::Router& router, ApiContext& ctx) {
 
   router.add("GET", "/api/v1/review/reasons", [&ctx](sdk::HttpRequest& req) {
     sdk::HttpResponse err;
-    if (!authorize(ctx, req, {"admin", "reviewer", "clerk"}, err)) return err;
+    // Citizens too: their status page shows a rejection's reasons in words, not codes.
+    if (!authorize(ctx, req, {"admin", "reviewer", "clerk", "citizen"}, err)) return err;
     nlohmann::json list = nlohmann::json::array();
     for (const auto& r : kReviewReasons)
       list.push_back({{"code", r.code}, {"message", r.message}, {"message_zh", r.message_zh}});

@@ -8,11 +8,6 @@ const ACTIONS = {
   turn_right: ["向右转头", "Turn your head right"], nod: ["点点头", "Nod"],
   open_mouth: ["张张嘴", "Open your mouth"], smile: ["微笑", "Smile"],
 };
-const STATUS = {
-  collecting: ["资料收集中", "Collecting documents"], submitted: ["已提交，等待处理", "Submitted, waiting to be processed"],
-  processing: ["自动核验中", "Automatic checks running"], pending_review: ["人工审核中", "Waiting for a reviewer"],
-  verified: ["已通过认证", "Verified"], rejected: ["未通过认证", "Not verified"], expired: ["已过期", "Expired"],
-};
 function show(step) {
   for (const s of document.querySelectorAll("main > section")) s.hidden = s.id !== step;
   const h = document.querySelector("#" + step + " h2");
@@ -110,7 +105,7 @@ function adviceFor(finding) {
     const todo = typeof r === "object" ? (lang === "en" ? r.advice || r.advice_zh : r.advice_zh || r.advice) : "";
     const a = ADVICE[code];
     const line = [what, todo || (a ? msg(a[0], a[1]) : "")].filter(Boolean).join(" ");
-    out.push(line || code);
+    out.push(line || msg("有一项检查未通过：请按照拍摄要求重新拍摄，或换一台设备重试", "A check did not pass: follow the photo requirements and try again, or use another device"));
   }
   if (!out.length) out.push(msg("请换到光线均匀的地方，擦拭镜头，或换一台设备重试", "Try a place with even light, clean the lens, or use another device"));
   return out;
@@ -180,8 +175,7 @@ async function refreshStatus() {
   const r = await api("GET", "/api/v1/cases/" + S.caseId, undefined, { token: S.token });
   if (!r.ok) { $("status-text").textContent = apiError(r.body, r.status); return null; }
   const c = r.body;
-  const st = STATUS[c.status] || [c.status_zh || c.status, c.status];
-  $("status-text").textContent = msg(st[0], st[1]);
+  $("status-text").textContent = statusText(c.status, c.status_zh);
   $("status-text").dataset.status = c.status;
   const ul = $("status-reasons");
   ul.textContent = "";
@@ -200,7 +194,7 @@ async function refreshStatus() {
   } else if (c.status === "rejected" || c.status === "collecting") {
     const liveness = (c.findings || []).filter((f) => f.outcome !== "pass");
     for (const f of liveness) for (const a of adviceFor(f)) { const li = document.createElement("li"); li.textContent = a; ul.appendChild(li); }
-    for (const d of c.decisions || []) for (const rr of d.reasons || []) { const li = document.createElement("li"); li.textContent = typeof rr === "string" ? rr : (lang === "en" ? rr.message || rr.code : rr.message_zh || rr.code); ul.appendChild(li); }
+    for (const t of await decisionReasons(c, S.token)) { const li = document.createElement("li"); li.textContent = t; ul.appendChild(li); }
     $("status-next").textContent = msg("您可以重新在线认证（补实名），或到就近的认证窗口办理加急认证，咨询电话 12345。",
       "You may verify online again, or go to a verification office for expedited verification; hotline 12345.");
   }

@@ -5,10 +5,22 @@ Object.assign(I18N.en, { counter: "Counter", office: "Office", idnum: "ID number
   new_case: "New counter case", name: "Name", phone: "Mobile phone", session: "Exam session", open_case: "Open the case",
   originals: "Originals checked", save_originals: "Record the originals", scans: "Scans", face: "Face photo at the counter",
   camera: "Open the camera", snap: "Take the photo", c_submit: "Submit for verification", receipt: "Print the receipt",
-  receipt_h: "Verification receipt", receipt_pdf: "Download the receipt (PDF)", print: "Print" });
+  receipt_h: "Verification receipt", receipt_pdf: "Download the receipt (PDF)", print: "Print",
+  fingerprint: "Fingerprint", fp_file: "Fingerprint template file (ISO/IEC 19794-2)",
+  fp_hint: "Capture the finger with the counter's fingerprint reader and save the template in the ISO/IEC 19794-2 format (.ist/.fmr); choose that file here. Images of a fingerprint are not accepted." });
 const C = { caseId: "", offices: null, stream: null };
 const WIN = "/api/v1/channels/window/";
 const KIND = { id_card: ["id-front", "id-back"] };  // scans per original; others: the code itself
+// The counter's immediate face checks and their outcomes, for people.
+const CHECKS = { face_quality: ["照片质量", "photo quality"], face_match: ["人证比对", "face against the ID card"] };
+const OUTCOMES = { pass: ["通过", "passed"], fail: ["未通过", "failed"], review: ["需人工复核", "needs a reviewer"],
+  not_available: ["本窗口未启用", "not enabled here"], not_run: ["尚未进行（先上传身份证扫描件）", "not run yet (scan the ID card first)"] };
+const CAPTURED = { face: ["现场人脸照片", "face photo"], fingerprint: ["指纹", "fingerprint"] };
+// An original's name (from the offices' required_originals) instead of its code.
+function originalName(code) {
+  const o = ((C.offices && C.offices.required_originals) || []).find((x) => x.code === code);
+  return o ? (lang === "en" ? o.name_en || o.name : o.name) : code;
+}
 function cHint(id, ok, text) { hint($(id), { ok, text }); }
 async function startCounter() {
   const r = await api("GET", WIN + "provinces/" + encodeURIComponent(T.province) + "/offices", undefined, { token: T.token });
@@ -16,6 +28,8 @@ async function startCounter() {
   sel.textContent = "";
   if (!r.ok) { $("c-find-msg").textContent = apiError(r.body, r.status); return; }
   C.offices = r.body;
+  // Shown as required when the offices answer says so; otherwise the submit's FINGERPRINT_REQUIRED does.
+  $("c-fp").classList.toggle("required", !!r.body.fingerprint_required);
   for (const o of r.body.offices) sel.appendChild(el("option", lang === "en" ? o.name_en || o.name : o.name, { value: o.id }));
   await fillSessions($("c-session"), T.province);
 }
@@ -54,7 +68,7 @@ async function showCase(id) {
   const rec = r.body, checked = (rec.counter && rec.counter.originals) || [];
   const dl = $("c-facts");
   dl.textContent = "";
-  for (const [k, v] of [["ID", rec.case_id], [msg("状态", "Status"), rec.status]]) { dl.appendChild(el("dt", k)); dl.appendChild(el("dd", v)); }
+  for (const [k, v] of [["ID", rec.case_id], [msg("状态", "Status"), statusText(rec.status)]]) { dl.appendChild(el("dt", k)); dl.appendChild(el("dd", v)); }
   const fs = $("c-originals");
   for (const d of fs.querySelectorAll("div")) d.remove();
   const scans = $("c-scans");
@@ -66,19 +80,22 @@ async function showCase(id) {
     d.append(cb, el("label", lang === "en" ? o.name_en : o.name, { for: cb.id }));
     fs.appendChild(d);
     for (const kind of KIND[o.code] || [o.code]) {
-      scans.appendChild(el("label", (lang === "en" ? o.name_en : o.name) + " · " + kind, { for: "c-scan-" + kind }));
+      scans.appendChild(el("label", (KIND[o.code] ? docName(kind) : (lang === "en" ? o.name_en : o.name) + msg("扫描件", " scan")), { for: "c-scan-" + kind }));
       const input = el("input", undefined, { type: "file", id: "c-scan-" + kind, accept: "image/jpeg,image/png", "aria-describedby": "c-scan-" + kind + "-msg" });
       const out = el("p", (rec.evidence || []).includes(kind) ? msg("已上传", "Uploaded") : "", { id: "c-scan-" + kind + "-msg", class: "hint", "aria-live": "polite" });
       input.addEventListener("change", () => uploadScan(kind, input, out));
       scans.append(input, out);
     }
   }
+  const fp = rec.counter && rec.counter.fingerprint;
+  hint($("c-fp-msg"), fp ? { ok: true, text: fpText(fp) } : null);
+  $("c-fp-file").value = "";
   $("c-case").hidden = false;
   setStatus(rec.status);
 }
 function setStatus(status) {
   $("c-status").dataset.status = status;
-  $("c-status").textContent = msg("状态：", "Status: ") + status;
+  $("c-status").textContent = msg("状态：", "Status: ") + statusText(status);
   $("c-receipt-btn").disabled = status === "collecting";
   $("c-submit").disabled = status !== "collecting";
 }
@@ -95,7 +112,7 @@ async function saveOriginals() {
                       { token: T.token });
   if (!r.ok) { cHint("c-originals-msg", false, apiError(r.body, r.status)); return; }
   const missing = r.body.missing_originals || [];
-  cHint("c-originals-msg", missing.length === 0, missing.length ? msg("尚缺原件：", "Still missing: ") + missing.join(", ")
+  cHint("c-originals-msg", missing.length === 0, missing.length ? msg("尚缺原件：", "Still missing: ") + missing.map(originalName).join(msg("、", ", "))
                                                                 : msg("原件已登记", "Originals recorded"));
 }
 async function openCamera() {
@@ -115,16 +132,39 @@ async function snap() {
   const blob = await new Promise((res) => c.toBlob(res, "image/jpeg", 0.9));
   const r = await api("PUT", WIN + "counter/cases/" + C.caseId + "/face", blob, { token: T.token, headers: { "Content-Type": "image/jpeg" } });
   if (!r.ok) { cHint("c-face-msg", false, apiError(r.body, r.status)); return; }
-  const checks = Object.entries(r.body.checks || {}).map(([k, v]) => k + ": " + v.outcome).join(", ");
+  const checks = Object.entries(r.body.checks || {}).map(([k, v]) => label(CHECKS, k) + msg("：", ": ") + label(OUTCOMES, v.outcome)).join(msg("；", "; "));
   cHint("c-face-msg", true, msg("照片已保存", "Photo stored") + (checks ? "（" + checks + "）" : ""));
   for (const t of C.stream.getTracks()) t.stop();
   C.stream = null;
   $("c-snap").disabled = true;
 }
+function fpText(fp) {
+  return msg("指纹已采集：质量 " + fp.quality + "，特征点 " + fp.minutiae + " 个",
+             "Fingerprint captured: quality " + fp.quality + ", " + fp.minutiae + " minutiae");
+}
+// The window channel takes a fingerprint template (ISO/IEC 19794-2) as exported by the reader's
+// software, not an image: the clerk chooses that file.
+async function uploadFingerprint() {
+  const f = $("c-fp-file").files[0];
+  if (!f) return;
+  const r = await api("PUT", WIN + "counter/cases/" + C.caseId + "/fingerprint", f,
+                      { token: T.token, headers: { "Content-Type": "application/octet-stream" } });
+  hint($("c-fp-msg"), r.ok ? { ok: true, text: fpText(r.body) } : { ok: false, text: apiError(r.body, r.status) });
+}
 async function submitCounter() {
   $("c-error").textContent = "";
   const r = await api("POST", "/api/v1/cases/" + C.caseId + "/submit", undefined, { token: T.token });
-  if (!r.ok) { $("c-error").textContent = apiError(r.body, r.status); return; }
+  if (!r.ok) {
+    $("c-error").textContent = apiError(r.body, r.status);
+    // The province asks for a fingerprint: bring the clerk to that step.
+    // (the host's own document check answers MISSING_DOCUMENT for it, the channel FINGERPRINT_REQUIRED)
+    const e = (r.body && r.body.error) || {};
+    if (e.code === "FINGERPRINT_REQUIRED" || (e.code === "MISSING_DOCUMENT" && e.field === "fingerprint")) {
+      $("c-fp").classList.add("required");
+      $("c-fp-file").focus();
+    }
+    return;
+  }
   for (let i = 0; i < 60; i++) {
     const c = await api("GET", "/api/v1/cases/" + C.caseId, undefined, { token: T.token });
     if (!c.ok) { $("c-error").textContent = apiError(c.body, c.status); return; }
@@ -133,17 +173,39 @@ async function submitCounter() {
     await new Promise((res) => setTimeout(res, 500));
   }
 }
+// The signed token's payload (base64url JSON before the '.'): the facts the QR code carries.
+function tokenPayload(token) {
+  const b64 = token.split(".")[0].replace(/-/g, "+").replace(/_/g, "/");
+  const bin = atob(b64 + "===".slice((b64.length + 3) % 4));
+  return JSON.parse(new TextDecoder().decode(Uint8Array.from(bin, (ch) => ch.charCodeAt(0))));
+}
 async function showReceipt() {
-  const r = await api("GET", WIN + "counter/cases/" + C.caseId + "/receipt?format=json", undefined, { token: T.token });
-  if (!r.ok) { $("c-error").textContent = apiError(r.body, r.status); return; }
-  const x = r.body.receipt, dl = $("c-receipt-facts");
+  // The HTML receipt (same access checks as every receipt) carries the signed token in
+  // X-Receipt-Token and the QR code as inline SVG. The SVG is shown as an image from a blob: URL,
+  // which the page's CSP allows (the receipt's own inline styles would not be).
+  const resp = await fetch(WIN + "counter/cases/" + C.caseId + "/receipt?format=html",
+                           { headers: { Authorization: "Bearer " + T.token }, cache: "no-store" });
+  const token = resp.headers.get("X-Receipt-Token");
+  if (!resp.ok || !token) {
+    let body = null;
+    try { body = await resp.json(); } catch (_) { body = null; }
+    $("c-error").textContent = apiError(body, resp.status);
+    return;
+  }
+  const svg = new DOMParser().parseFromString(await resp.text(), "text/html").querySelector("svg");
+  const img = $("c-receipt-qr");
+  if (img.src.startsWith("blob:")) URL.revokeObjectURL(img.src);
+  if (svg) img.src = URL.createObjectURL(new Blob([new XMLSerializer().serializeToString(svg)], { type: "image/svg+xml" }));
+  img.hidden = !svg;
+  const x = tokenPayload(token), dl = $("c-receipt-facts");
   dl.textContent = "";
   const office = (C.offices.offices.find((o) => o.id === x.office) || { name: x.office });
   for (const [k, v] of [[msg("回执编号", "Case number"), x.case], [msg("办理地点", "Office"), lang === "en" ? office.name_en || office.name : office.name],
                         [msg("经办人", "Clerk"), x.clerk], [msg("办理时间", "Time"), x.at], [msg("姓名", "Name"), x.name],
                         [msg("身份证号", "ID number"), x.id_number], [msg("考试", "Exam session"), x.session],
-                        [msg("状态", "Status"), x.status], [msg("已核验原件", "Originals checked"), x.checked.join(", ")],
-                        [msg("现场采集", "Captured"), x.captured.join(", ")], [msg("校验码", "Check token"), r.body.token]]) {
+                        [msg("状态", "Status"), statusText(x.status)], [msg("已核验原件", "Originals checked"), x.checked.map(originalName).join(msg("、", ", "))],
+                        [msg("现场采集", "Captured"), x.captured.map((c) => (CAPTURED[c] ? msg(CAPTURED[c][0], CAPTURED[c][1]) : c)).join(msg("、", ", ")) || "—"],
+                        [msg("校验码", "Check token"), token]]) {
     dl.appendChild(el("dt", k));
     dl.appendChild(el("dd", v));
   }
@@ -165,5 +227,6 @@ document.addEventListener("DOMContentLoaded", () => {
   $("c-snap").addEventListener("click", snap);
   $("c-submit").addEventListener("click", submitCounter);
   $("c-receipt-btn").addEventListener("click", showReceipt);
+  $("c-fp-file").addEventListener("change", uploadFingerprint);
   $("c-print").addEventListener("click", () => window.print());
 });

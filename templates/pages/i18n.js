@@ -38,10 +38,47 @@ function applyLang() {
 }
 // Picks the message in the current language from {zh, en} or an API error.
 function msg(zh, en) { return lang === "en" ? en : zh; }
+// Case states for people (every page shows these, never the code).
+const STATUS_TEXT = {
+  collecting: ["资料收集中", "Collecting documents"], submitted: ["已提交，等待处理", "Submitted, waiting to be processed"],
+  processing: ["自动核验中", "Automatic checks running"], pending_review: ["人工审核中", "Waiting for a reviewer"],
+  verified: ["已通过认证", "Verified"], rejected: ["未通过认证", "Not verified"], expired: ["已过期", "Expired"],
+  unknown: ["未知", "Unknown"],
+};
+function statusText(s, zh) { return STATUS_TEXT[s] ? msg(STATUS_TEXT[s][0], STATUS_TEXT[s][1]) : zh || s; }
+// Names of document kinds (evidence kinds of every channel), for people.
+const DOC_NAMES = {
+  "id-front": ["身份证人像面照片", "photo of the ID card's portrait side"], "id-back": ["身份证国徽面照片", "photo of the ID card's emblem side"],
+  face: ["本人人脸照片", "face photo"], "liveness-video": ["活体检测视频", "liveness video"], "id-portrait": ["身份证头像", "ID card portrait"],
+  passport: ["护照资料页照片", "photo of the passport's data page"], "embassy-certificate": ["使领馆认证文件", "embassy or consulate certification"],
+  diploma: ["学历证书扫描件", "scan of the diploma"], degree: ["学位证书扫描件", "scan of the degree certificate"],
+  "household-register": ["户口簿扫描件", "scan of the household register"], "work-certificate": ["工作证明扫描件", "scan of the employment certificate"],
+  fingerprint: ["指纹模板", "fingerprint template"], "video-recording": ["朗读验证码的视频", "video speaking the challenge code"],
+};
+function docName(kind) { return DOC_NAMES[kind] ? msg(DOC_NAMES[kind][0], DOC_NAMES[kind][1]) : kind; }
+// The message of an API error envelope in the page's language. A missing document is named for
+// people (the host's own message carries the kind's code).
 function apiError(body, status) {
   const e = body && body.error;
   if (!e) return msg("服务暂时不可用（" + status + "）", "Service unavailable (" + status + ")");
-  return lang === "en" ? (e.message || e.code) : (e.message_zh || e.message || e.code);
+  if (e.code === "MISSING_DOCUMENT" && e.field && DOC_NAMES[e.field])
+    return msg("提交前请上传：" + docName(e.field) + "。", "Upload before submitting: " + docName(e.field) + ".");
+  return lang === "en" ? (e.message || e.message_zh || e.code) : (e.message_zh || e.message || e.code);
+}
+// A reviewer's reasons in a case's decisions come as codes: their texts (GET /api/v1/review/reasons,
+// open to the case's own citizen token) in the page's language.
+let reviewReasons = null;  // code -> {message, message_zh}
+async function decisionReasons(c, token) {
+  const codes = (c.decisions || []).flatMap((d) => d.reasons || []);
+  if (codes.length && !reviewReasons) {
+    const r = await api("GET", "/api/v1/review/reasons", undefined, { token });
+    reviewReasons = r.ok ? Object.fromEntries(r.body.reasons.map((x) => [x.code, x])) : {};
+  }
+  return codes.map((rr) => {
+    const x = typeof rr === "string" ? reviewReasons[rr] || {} : rr;
+    return (lang === "en" ? x.message || x.message_zh : x.message_zh || x.message) ||
+           msg("审核未通过，详情请咨询考试机构", "Not approved by the reviewer; ask the exam office for details");
+  });
 }
 // GB 11643 check character: weights 2^(17-i) mod 11, "10X98765432".
 function idCheck(v) {

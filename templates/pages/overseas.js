@@ -109,7 +109,7 @@ async function submit() {
     const c = await api("GET", "/api/v1/cases/" + O.caseId, undefined, { token: O.token });
     if (!c.ok) { $("ov-status-text").textContent = apiError(c.body, c.status); return; }
     $("ov-status-text").dataset.status = c.body.status;
-    $("ov-status-text").textContent = c.body.status_zh && lang !== "en" ? c.body.status_zh : c.body.status;
+    $("ov-status-text").textContent = statusText(c.body.status, c.body.status_zh);
     if (c.body.due_at) $("ov-status-next").textContent = msg("视频核验后由审核员处理，预计最晚于 " + c.body.due_at.slice(0, 10) + " 前给出结果。",
       "A reviewer decides after the video call; expected by " + c.body.due_at.slice(0, 10) + ".");
     if (!["submitted", "processing"].includes(c.body.status)) return;

@@ -4,6 +4,11 @@ const T = { token: "", role: "", province: "", caseId: "" };
 const $ = (id) => document.getElementById(id);
 Object.assign(I18N.en, { due: "Due", flags: "Flags", case: "Case", evidence: "Documents", findings: "Automatic checks",
   decide: "Decision", comment: "Comment", audit: "History", back_queue: "Back to the queue", province: "Province" });
+const ROLES = { reviewer: ["审核员", "Reviewer"], admin: ["管理员", "Administrator"], clerk: ["窗口工作人员", "Counter clerk"],
+  enterprise_hr: ["企业人事", "Employer HR"] };
+const CHANNELS = { online: ["在线", "Online"], window: ["窗口", "Counter"], overseas: ["境外", "Abroad"],
+  enterprise: ["企业集体", "Employer"], bank: ["银行网点", "Bank"] };
+const label = (table, code) => (table[code] ? msg(table[code][0], table[code][1]) : code);
 function section(id) { for (const s of document.querySelectorAll("main > section")) s.hidden = s.id !== id; }
 function el(tag, text, attrs) {
   const e = document.createElement(tag);
@@ -26,9 +31,11 @@ async function login(ev) {
 }
 async function start() {
   $("logout").hidden = false;
-  $("who").textContent = T.role + (T.province ? " · " + T.province : "");
+  const role = ROLES[T.role] ? msg(ROLES[T.role][0], ROLES[T.role][1]) : T.role;
+  $("who").textContent = role + (T.province ? " · " + T.province : "");
   if (T.role === "admin") { section("admin"); return loadAdmin(); }
   if (T.role === "clerk") { section("counter"); return startCounter(); }
+  if (T.role === "enterprise_hr") { section("hr"); return startHr(); }
   section("queue");
   return loadQueue();
 }
@@ -43,9 +50,9 @@ async function loadQueue() {
     if ($("f-expedited").checked && !c.expedited) continue;
     const tr = el("tr");
     const a = el("a", c.id, { href: "#case/" + c.id });
-    a.addEventListener("click", (e) => { e.preventDefault(); openCase(c.id); });
+    a.addEventListener("click", (e) => { e.preventDefault(); T.from = "queue"; openCase(c.id); });
     tr.appendChild(el("td")).appendChild(a);
-    tr.appendChild(el("td", c.channel));
+    tr.appendChild(el("td", label(CHANNELS, c.channel)));
     tr.appendChild(el("td", slaLeft(c.due_at)));
     tr.appendChild(el("td", [c.overdue ? msg("超期", "overdue") : "", c.expedited ? msg("加急", "expedited") : ""].filter(Boolean).join(" ")));
     body.appendChild(tr);
@@ -61,7 +68,7 @@ async function openCase(id) {
   const c = r.body;
   const dl = $("case-facts");
   dl.textContent = "";
-  for (const [k, v] of [["ID", c.id], [msg("状态", "Status"), c.status], [msg("渠道", "Channel"), c.channel],
+  for (const [k, v] of [["ID", c.id], [msg("状态", "Status"), statusText(c.status)], [msg("渠道", "Channel"), label(CHANNELS, c.channel)],
                         [msg("姓名", "Name"), c.candidate.name], [msg("身份证号", "ID number"), c.candidate.id_number],
                         [msg("期限", "Due"), slaLeft(c.due_at)]]) { dl.appendChild(el("dt", k)); dl.appendChild(el("dd", v || "")); }
   const ev = $("evidence");
@@ -142,7 +149,12 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const id of ["f-channel", "f-overdue", "f-expedited"]) $(id).addEventListener("change", loadQueue);
   $("approve").addEventListener("click", () => decide("approve"));
   $("reject").addEventListener("click", () => decide("reject"));
-  $("back").addEventListener("click", () => { section("queue"); loadQueue(); });
+  // Back to where the case was opened from: the review queue or an enterprise batch.
+  $("back").addEventListener("click", () => {
+    if (T.from === "batch") { section("batches"); $("b-batch").hidden = false; loadBatchRows(); return; }
+    section("queue");
+    loadQueue();
+  });
   $("logout").addEventListener("click", async () => {
     await api("POST", "/api/v1/auth/logout", undefined, { token: T.token });
     sessionStorage.removeItem("staff");
@@ -151,6 +163,7 @@ document.addEventListener("DOMContentLoaded", () => {
     section("login");
   });
   $("a-province").addEventListener("change", loadRules);
+  for (const o of $("f-channel").options) if (CHANNELS[o.value]) o.textContent = label(CHANNELS, o.value);
   const saved = sessionStorage.getItem("staff");
   if (saved) { Object.assign(T, JSON.parse(saved)); if (T.token) start(); }
 });

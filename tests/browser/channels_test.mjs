@@ -7,13 +7,30 @@
 //
 // node channels_test.mjs --host BIN --ctl BIN --plugins DIR --config FILE --out DIR
 import fs from "node:fs";
+import path from "node:path";
+import { spawnSync } from "node:child_process";
 import { Run, parseArgs, withCheck, canvasJpeg } from "./harness.mjs";
+
+// An ISO/IEC 19794-2:2005 finger minutiae record (what a reader's software exports): one view.
+function fingerprintTemplate(quality, minutiae) {
+  const b = [..."FMR"].map((c) => c.charCodeAt(0)).concat([0, 0x20, 0x32, 0x30, 0, 0, 0, 0, 0]);
+  const u16 = (v) => b.push((v >> 8) & 0xff, v & 0xff);
+  u16(0x0123); u16(400); u16(500); u16(197); u16(197);  // equipment, width, height, resolution
+  b.push(1, 0);                                         // one view, reserved
+  b.push(2, 0, quality, minutiae);                      // right index finger, live-scan plain
+  for (let i = 0; i < minutiae; i++) { u16((1 << 14) | (40 + 7 * i)); u16(60 + 9 * i); b.push((i * 13) & 0xff, 80); }
+  u16(0);                                               // no extended data
+  const n = b.length;
+  b.splice(8, 4, (n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff);
+  return Buffer.from(b);
+}
 
 const run = new Run(parseArgs(["host", "ctl", "plugins", "config", "out"]), "channels");
 const check = run.check.bind(run);
 // The lookup of an ID number with no case yet answers 404 (the counter then offers a new case);
-// the refused second booking answers 409; the submits the test makes too early answer 422.
-const expectedFailures = [/\/counter\/lookup$/, /\/appointments$/, /\/submit$/];
+// the refused second booking answers 409; the submits the test makes too early answer 422, so
+// does the image offered as a fingerprint template.
+const expectedFailures = [/\/counter\/lookup$/, /\/appointments$/, /\/submit$/, /\/fingerprint$/];
 
 try {
   const base = await run.startHost();
@@ -97,7 +114,8 @@ try {
     check(true, "video call booked; the slot (one place) is now full");
     await page.click("#ov-submit");
     await page.waitForFunction(() => document.querySelector("#ov-docs-error").textContent.length > 0);
-    check((await page.textContent("#ov-docs-error")).includes("embassy-certificate"), "the embassy certificate is required: " + await page.textContent("#ov-docs-error"));
+    const ovErr = await page.textContent("#ov-docs-error");
+    check(ovErr.includes("使领馆认证文件") && !ovErr.includes("embassy-certificate"), "the embassy certificate is required, named in words: " + ovErr);
     await page.setInputFiles("#f-embassy", { name: "embassy.jpg", mimeType: "image/jpeg", buffer: await canvasJpeg(page, "CERTIFICATE") });
     await page.waitForFunction(() => document.querySelector("#f-embassy-msg").classList.contains("good"));
     await run.shot(page, "overseas-2-documents");
@@ -139,7 +157,8 @@ try {
     await page.check("#c-orig-id_card");
     await page.click("#c-save-originals");
     await page.waitForFunction(() => document.querySelector("#c-originals-msg").classList.contains("bad"));
-    check((await page.textContent("#c-originals-msg")).includes("diploma"), "missing originals named: " + await page.textContent("#c-originals-msg"));
+    const origMsg = await page.textContent("#c-originals-msg");
+    check(origMsg.includes("学历证书") && !origMsg.includes("diploma"), "missing originals named in words: " + origMsg);
     await page.check("#c-orig-diploma");
     await page.click("#c-save-originals");
     await page.waitForFunction(() => document.querySelector("#c-originals-msg").classList.contains("good"));
@@ -152,6 +171,19 @@ try {
     await page.click("#c-snap");
     await page.waitForFunction(() => document.querySelector("#c-face-msg").classList.contains("good"));
     check(true, "face photo from the camera stored: " + await page.textContent("#c-face-msg"));
+    // The province asks for a fingerprint: the submit says so; an image is not a template; the
+    // reader's ISO/IEC 19794-2 template is taken.
+    await page.click("#c-submit");
+    await page.waitForFunction(() => document.querySelector("#c-error").textContent.includes("指纹"));
+    check(await page.evaluate(() => document.querySelector("#c-fp").classList.contains("required") && document.activeElement.id === "c-fp-file"),
+          "submit without the fingerprint refused and the fingerprint step marked: " + await page.textContent("#c-error"));
+    await page.setInputFiles("#c-fp-file", { name: "finger.jpg", mimeType: "image/jpeg", buffer: await canvasJpeg(page, "finger") });
+    await page.waitForFunction(() => document.querySelector("#c-fp-msg").classList.contains("bad"));
+    check((await page.textContent("#c-fp-msg")).includes("ISO/IEC 19794-2"), "an image is refused as a template: " + await page.textContent("#c-fp-msg"));
+    await page.setInputFiles("#c-fp-file", { name: "finger.ist", mimeType: "application/octet-stream", buffer: fingerprintTemplate(72, 12) });
+    await page.waitForFunction(() => document.querySelector("#c-fp-msg").classList.contains("good"));
+    check((await page.textContent("#c-fp-msg")).includes("质量 72") && (await page.textContent("#c-fp-msg")).includes("12 个"),
+          "fingerprint template stored: " + await page.textContent("#c-fp-msg"));
     await run.shot(page, "counter-2-case");
     await run.axe(page, "counter: case");
     await page.click("#c-submit");
@@ -160,11 +192,20 @@ try {
     await page.click("#c-receipt-btn");
     await page.waitForSelector("#c-receipt:not([hidden])");
     const facts = await page.textContent("#c-receipt-facts");
-    check(facts.includes(caseId) && facts.includes("verified") && facts.includes("id_card, diploma") && facts.includes("face"),
-          "receipt shows case, status, originals and the face capture");
+    check(facts.includes(caseId) && facts.includes("已通过认证") && facts.includes("居民身份证、学历证书") &&
+          facts.includes("现场人脸照片、指纹") && !/verified|id_card|diploma/.test(facts),
+          "receipt shows case, status, originals and the captures in words: " + facts);
     const token = await page.evaluate(() => [...document.querySelectorAll("#c-receipt-facts dd")].pop().textContent);
     const verified = await (await fetch(base + "/api/v1/channels/window/receipts/verify?token=" + encodeURIComponent(token))).json();
-    check(verified.valid === true && verified.receipt.case === caseId, "the receipt's token verifies");
+    check(verified.valid === true && verified.receipt.case === caseId && verified.receipt.captured.includes("fingerprint"),
+          "the receipt's token verifies");
+    // The QR code is on the page (an image under the page's CSP) and carries the same token.
+    await page.waitForFunction(() => { const i = document.querySelector("#c-receipt-qr"); return !i.hidden && i.complete && i.naturalWidth > 0; });
+    const qrPng = path.join(run.work, "receipt-qr.png");
+    const qr = await page.$("#c-receipt-qr");
+    await qr.screenshot({ path: qrPng });
+    const z = spawnSync("zbarimg", ["--raw", "-q", qrPng], { encoding: "utf8" });
+    check(z.status === 0 && z.stdout.trim().endsWith(token), "the receipt's QR code on the page decodes to its token (zbarimg exit " + z.status + ")");
     const download = page.waitForEvent("download");
     await page.click("#c-receipt-pdf");
     const file = await (await download).path();

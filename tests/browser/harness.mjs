@@ -59,10 +59,17 @@ export class Run {
     throw new Error("host did not start:\n" + fs.readFileSync(logPath, "utf8"));
   }
 
-  addUser(name, province, role, password) {
-    const r = spawnSync(this.args.ctl, ["--config", this.args.config, "--database", this.db, "user", "add", name,
-                                        "--province", province, "--role", role], { input: password + "\n", encoding: "utf8" });
-    if (r.status !== 0) throw new Error("shimingctl user add failed: " + r.stdout + r.stderr);
+  // shimingctl against the test host's database and data directory (its keyring); returns stdout.
+  ctl(args, input = "") {
+    const r = spawnSync(this.args.ctl, ["--config", this.args.config, "--database", this.db, "--data-dir", this.work, ...args],
+                        { input, encoding: "utf8" });
+    if (r.status !== 0) throw new Error("shimingctl " + args.slice(0, 2).join(" ") + " failed: " + r.stdout + r.stderr);
+    return r.stdout;
+  }
+
+  // extra: e.g. ["--enterprise", id] for an enterprise_hr account.
+  addUser(name, province, role, password, extra = []) {
+    this.ctl(["user", "add", name, "--province", province, "--role", role, ...extra], password + "\n");
   }
 
   async launch(extraArgs = []) {
