@@ -40,6 +40,11 @@ try {
   await hr.waitForFunction(() => document.querySelector("#hr-me").textContent.length > 0);
   check((await hr.textContent("#hr-me")).includes("页面测试科技有限公司") && !(await hr.isDisabled("#hr-upload")),
         "HR sees its qualified enterprise: " + await hr.textContent("#hr-me"));
+  await hr.click("#lang");
+  check((await hr.textContent("#h-hr")) === "Collective verification (employer)" &&
+        (await hr.textContent("label[for=hr-file]")) === "Roster file (CSV)", "English switch on the HR view");
+  await hr.click("#lang");
+  check((await hr.textContent("#h-hr")) === "企业集体认证", "back to Chinese");
   await run.shot(hr, "enterprise-1-hr");
   await run.axe(hr, "enterprise: HR");
   await hr.click("#hr-upload");
