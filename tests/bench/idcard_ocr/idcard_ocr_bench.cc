@@ -1,4 +1,9 @@
-// idcard_ocr_bench [--count N] [--seed S] [--max-mp MP] [--baseline-count M] [--no-baseline] [--verbose] [--save-misses DIR]
+// idcard_ocr_bench [--count N] [--seed S] [--max-mp MP] [--baseline-count M] [--no-baseline] [--verbose]
+//                  [--save-misses DIR] [--cache DIR] [--cards I,J,...]
+//
+// --verbose prints each missed field with every field read from that card and the reasons;
+// --cache DIR keeps the generated photos (per seed and size) so that runs after the first skip
+// the generation; --cards scores only the listed card numbers (of the same generated set).
 //
 // Generates N cards (both sides, difficulty cycling 0..3), reads them with the idcard_ocr
 // reader on one thread, and prints per field (as the verifier reports them: both sides merged by
@@ -21,6 +26,8 @@
 #include <iomanip>
 #include <iostream>
 #include <map>
+#include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -131,7 +138,8 @@ int main(int argc, char** argv) {
   unsigned long long seed = 20260601;
   double max_mp = 3.0;
   bool verbose = false;
-  std::string save_misses;
+  std::string save_misses, cache_dir;
+  std::set<int> only_cards;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -145,7 +153,16 @@ int main(int argc, char** argv) {
     else if (a == "--no-baseline") baseline_count = 0;
     else if (a == "--verbose") verbose = true;
     else if (a == "--save-misses") save_misses = next();
-    else { std::cerr << "usage: idcard_ocr_bench [--count N] [--seed S] [--max-mp MP] [--baseline-count M] [--verbose] [--save-misses DIR]\n"; return 2; }
+    else if (a == "--cache") cache_dir = next();
+    else if (a == "--cards") {
+      std::stringstream ss(next());
+      for (std::string item; std::getline(ss, item, ',');)
+        if (!item.empty()) only_cards.insert(std::stoi(item));
+    } else {
+      std::cerr << "usage: idcard_ocr_bench [--count N] [--seed S] [--max-mp MP] [--baseline-count M] [--verbose] "
+                   "[--save-misses DIR] [--cache DIR] [--cards I,J,...]\n";
+      return 2;
+    }
   }
   // One thread: no OpenMP inside Tesseract (read by libgomp at load time, hence the re-exec),
   // no OpenCV worker threads.
@@ -165,19 +182,63 @@ int main(int argc, char** argv) {
     int difficulty;
   };
   std::vector<Card> cards;
-  for (int n = 0; n < count; ++n) {
-    gen::Identity id = gen::random_identity(rng, today);
-    gen::CaptureOptions o;
-    o.difficulty = n % 4;
-    o.max_megapixels = max_mp;
+  // Card n depends only on the seed, the size and the cards before it: a cache of a longer run
+  // serves a shorter one.
+  std::filesystem::path cache;
+  if (!cache_dir.empty()) {
+    std::ostringstream name;
+    name << "seed" << seed << "_mp" << max_mp;
+    cache = std::filesystem::path(cache_dir) / name.str();
+    std::filesystem::create_directories(cache);
+  }
+  auto slurp = [](const std::filesystem::path& p, std::vector<std::uint8_t>& out) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return false;
+    out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    return !out.empty();
+  };
+  auto spill = [](const std::filesystem::path& p, const std::string& bytes) {
+    std::ofstream(p, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  };
+  bool cached = !cache.empty();
+  for (int n = 0; n < count && cached; ++n) {
     Card c;
-    c.truth = id.truth_json();
-    c.difficulty = o.difficulty;
-    c.front = gen::encode_jpeg(gen::photograph(id, gen::render_front, o, rng).image, 92);
-    c.back = gen::encode_jpeg(gen::photograph(id, gen::render_back, o, rng).image, 92);
+    std::vector<std::uint8_t> truth;
+    const std::string stem = "card_" + std::to_string(n);
+    if (!slurp(cache / (stem + ".json"), truth) || !slurp(cache / (stem + "_front.jpg"), c.front) ||
+        !slurp(cache / (stem + "_back.jpg"), c.back)) {
+      cached = false;
+      break;
+    }
+    c.truth = nlohmann::json::parse(truth.begin(), truth.end());
+    c.difficulty = c.truth.value("difficulty", n % 4);
     cards.push_back(std::move(c));
   }
-  std::cout << "generated " << count << " cards (seed " << seed << ", up to " << max_mp << " MP)" << std::endl;
+  if (!cached) {
+    cards.clear();
+    for (int n = 0; n < count; ++n) {
+      gen::Identity id = gen::random_identity(rng, today);
+      gen::CaptureOptions o;
+      o.difficulty = n % 4;
+      o.max_megapixels = max_mp;
+      Card c;
+      c.truth = id.truth_json();
+      c.difficulty = o.difficulty;
+      c.front = gen::encode_jpeg(gen::photograph(id, gen::render_front, o, rng).image, 92);
+      c.back = gen::encode_jpeg(gen::photograph(id, gen::render_back, o, rng).image, 92);
+      if (!cache.empty()) {
+        const std::string stem = "card_" + std::to_string(n);
+        nlohmann::json t = c.truth;
+        t["difficulty"] = c.difficulty;
+        spill(cache / (stem + ".json"), t.dump());
+        spill(cache / (stem + "_front.jpg"), std::string(c.front.begin(), c.front.end()));
+        spill(cache / (stem + "_back.jpg"), std::string(c.back.begin(), c.back.end()));
+      }
+      cards.push_back(std::move(c));
+    }
+  }
+  std::cout << (cached ? "loaded " : "generated ") << count << " cards (seed " << seed << ", up to " << max_mp
+            << " MP)" << std::endl;
 
   // Warm-up: engines are created once per thread, outside the measurement.
   (void)read_side(cards[0].front, Side::front);
@@ -186,6 +247,7 @@ int main(int argc, char** argv) {
   Tally ours;
   std::map<int, std::pair<int, int>> id_by_difficulty;
   for (const auto& c : cards) {
+    if (!only_cards.empty() && !only_cards.count(static_cast<int>(&c - cards.data()))) continue;
     auto t0 = Clock::now();
     double c0 = thread_cpu_ms();
     SideReading f = read_side(c.front, Side::front);
@@ -220,6 +282,12 @@ int main(int argc, char** argv) {
           ours.address_n++;
         }
       }
+      if (missed && verbose) {
+        std::cout << "    read #" << card_no << " " << (&s == &f ? "front" : "back") << ":";
+        for (const auto& [k, v] : s.fields) std::cout << " " << k << "='" << v.value << "' (" << std::setprecision(2) << v.confidence << ")";
+        for (const auto& r : s.reasons) std::cout << " reason " << r;
+        std::cout << std::endl;
+      }
       if (missed && !save_misses.empty()) {
         const auto& bytes = &s == &f ? c.front : c.back;
         std::ofstream(save_misses + "/miss_" + std::to_string(card_no) + (&s == &f ? "_front.jpg" : "_back.jpg"),
@@ -233,7 +301,7 @@ int main(int argc, char** argv) {
     d.second++;
     if (f.fields.count("id_number") && f.fields.at("id_number").value == c.truth["id_number"]) d.first++;
   }
-  print_tally("idcard_ocr", ours, cards.size());
+  print_tally("idcard_ocr", ours, ours.total.count("id_number") ? static_cast<std::size_t>(ours.total.at("id_number")) : 0);
   for (const auto& [d, v] : id_by_difficulty)
     std::cout << "  id_number exact at difficulty " << d << ": " << v.first << "/" << v.second << "\n";
   std::cout << "  peak RSS          " << peak_rss_mb() << " MB\n";
