@@ -145,6 +145,7 @@ std::optional<std::array<cv::Point2f, 4>> quad_from_sides(const std::vector<cv::
 struct Candidate {
   CardQuad quad;
   cv::Point2f center;
+  double rank_score = 0;  // as quad.score with the strict aspect
 };
 
 void collect(const cv::Mat& mask, double scale, cv::Size full, std::vector<Candidate>& out, bool& cut_off,
@@ -184,7 +185,13 @@ void collect(const cv::Mat& mask, double scale, cv::Size full, std::vector<Candi
     double w = (dist(q[0], q[1]) + dist(q[2], q[3])) / 2, h = (dist(q[1], q[2]) + dist(q[3], q[0])) / 2;
     if (h < 1) continue;
     double aspect = w / h;
-    double aspect_score = std::exp(-std::pow((aspect - layout::kAspect) / 0.12, 2));
+    // The card's outline in the photo is foreshortened when the phone is tilted (a card 15° off
+    // the image plane is 3 % shorter one way, and the near side is longer than the far one):
+    // a region is taken as a candidate on a loose aspect (whether the print inside is an ID
+    // card's is judged later), while candidates are ranked on a strict one (of overlapping
+    // regions, the card alone is closer to ID-1 than the card with something beside it).
+    double aspect_score = std::exp(-std::pow((aspect - layout::kAspect) / 0.2, 2));
+    double strict_aspect_score = std::exp(-std::pow((aspect - layout::kAspect) / 0.12, 2));
     std::vector<cv::Point2f> qv(q.begin(), q.end());
     double quad_area = std::abs(cv::contourArea(qv));
     double fill = quad_area > 0 ? std::min(area, quad_area) / std::max(area, quad_area) : 0;
@@ -198,12 +205,15 @@ void collect(const cv::Mat& mask, double scale, cv::Size full, std::vector<Candi
       fill = quad_area > 0 ? std::min(1.0, inside / quad_area) : 0;
     }
     double score = aspect_score * std::pow(fill, 3);
+    if (std::getenv("SHIMING_OCR_DEBUG_DIR") && area > img_area * 0.05)
+      std::fprintf(stderr, "quad aspect %.3f fill %.3f score %.3f area %.3f\n", aspect, fill, score, area / img_area);
     if (on_border && area > img_area * 0.1 && score < 0.5) cut_off = true;
     if (score < 0.3) continue;
     Candidate cand;
     for (int i = 0; i < 4; ++i) cand.quad.corners[i] = q[i] * static_cast<float>(1.0 / scale);
     cand.quad.area_fraction = quad_area / img_area;
     cand.quad.score = score;
+    cand.rank_score = strict_aspect_score * std::pow(fill, 3);
     // Cut off: a corner of the fitted card lies on or beyond the photo's edge.
     const float m = 0.004f * std::max(full.width, full.height);
     for (auto& p : cand.quad.corners)
@@ -301,7 +311,7 @@ LocateResult locate_card(const cv::Mat& bgr) {
   }
   if (cands.empty()) return result;
   auto rank = [](const Candidate& c) {
-    return c.quad.score * std::sqrt(c.quad.area_fraction) * (c.quad.touches_border ? 0.6 : 1.0);
+    return c.rank_score * std::sqrt(c.quad.area_fraction) * (c.quad.touches_border ? 0.6 : 1.0);
   };
   std::sort(cands.begin(), cands.end(), [&](const Candidate& a, const Candidate& b) { return rank(a) > rank(b); });
   result.card = cands.front().quad;

@@ -15,6 +15,7 @@
 #include "quality.h"
 #include "shiming/idcard_ocr/card_layout.h"
 #include "shiming/idcard_ocr/idcard_ocr.h"
+#include "shiming/idnumber/id_number.h"
 #include "side_classifier.h"
 #include "text_lines.h"
 
@@ -198,6 +199,19 @@ SideReading read_side(std::span<const std::uint8_t> image, Side side, const Read
     }
   }
   r.timings_ms["ocr"] = ms_since(t);
+  // Another document of about a card's shape (a passport page, a bank card) may pass for a card
+  // by where its print lies; an ID card has its labels in the label column or, where they are
+  // not seen, at least a number that passes GB 11643 (front) or a validity period (back).
+  {
+    auto it = r.fields.find(key);
+    const bool key_read = it != r.fields.end() &&
+                          (side == Side::back || idnumber::check(it->second.value, idnumber::Options{}).valid);
+    if (fit.label_rows == 0 && !key_read) {
+      r.fields.clear();
+      r.reasons.push_back("NOT_AN_ID_CARD");
+      return r;
+    }
+  }
   // Glare refuses the photo only where it cost a field: text often stays readable under a
   // highlight, and a highlight beside the text hides nothing.
   if (glare > o.max_glare) {

@@ -344,10 +344,18 @@ Attempt correct_by_glyphs(const cv::Mat& clean, cv::Rect box, Attempt a) {
       std::fprintf(stderr, "glyph %s: best %s%s %.3f read %.3f\n", cps[i].c_str(), m->best.c_str(),
                    m->best_in_model ? "" : " (not in model)", m->best_similarity, m->read_similarity);
     // A character the model lacks needs a clear match; one it knows (and still did not read)
-    // a very clear one.
-    bool take = m && m->best != cps[i] &&
-                (m->best_in_model ? m->best_similarity >= 0.85 && m->best_similarity - m->read_similarity >= 0.12
-                                  : m->best_similarity >= 0.80 && m->best_similarity - m->read_similarity >= name_glyph_margin());
+    // a very clear one. Near the top of the scale (a sharp print that matches a rendering
+    // almost exactly) the distances 1 - similarity are compared instead: 0.986 against 0.872
+    // (骞 read as 赛) is a small difference but one distance a ninth of the other.
+    bool take = false;
+    if (m && m->best != cps[i]) {
+      const double best_d = 1 - m->best_similarity, read_d = 1 - m->read_similarity;
+      take = m->best_in_model
+                 ? (m->best_similarity >= 0.85 && m->best_similarity - m->read_similarity >= 0.12) ||
+                       (m->best_similarity >= 0.95 && read_d >= 2.5 * best_d)
+                 : (m->best_similarity >= 0.80 && m->best_similarity - m->read_similarity >= name_glyph_margin()) ||
+                       (m->best_similarity >= 0.90 && read_d >= 1.5 * best_d);
+    }
     if (take) {
       value += m->best;
       changed = true;
@@ -393,6 +401,44 @@ Attempt ethnicity_by_glyphs(const cv::Mat& line) {
   }
   if (best.empty() || best_s < 0.85 || best_s - second_s < 0.04) return {};
   return {best, std::min(0.9, best_s), true};
+}
+
+// The number when no single read of it is valid: the reads of several preprocessings, with the
+// model's candidates for each character, vote per position, and the check character settles a
+// position they leave doubtful (resolve_id_number). A number that needed a character changed is
+// reported below the review threshold: a person confirms it.
+Attempt number_from_candidates(const cv::Mat& flat, cv::Rect box, int text_h) {
+  std::vector<PositionCandidates> positions;
+  for (Prep prep : {Prep::flat, Prep::binary, Prep::sharp, Prep::adaptive}) {
+    cv::Mat img = prepare(flat, box, prep, text_h, text_target_height());
+    if (img.empty()) break;
+    OcrText t = ocr_line(img, Script::latin, "0123456789X", false, false, true);
+    std::vector<std::map<char, double>> read;
+    for (std::size_t i = 0; i < t.symbols.size(); ++i) {
+      const std::string& sym = t.symbols[i].first;
+      if (sym.size() != 1 || !(std::isdigit(static_cast<unsigned char>(sym[0])) || sym[0] == 'X' || sym[0] == 'x'))
+        continue;
+      std::map<char, double> here;
+      if (i < t.choices.size())
+        for (const auto& [alt, p] : t.choices[i])
+          if (alt.size() == 1 && (std::isdigit(static_cast<unsigned char>(alt[0])) || alt[0] == 'X'))
+            here[alt[0]] = std::max(here[alt[0]], p);
+      char top = static_cast<char>(std::toupper(static_cast<unsigned char>(sym[0])));
+      here[top] = std::max(here[top], t.symbols[i].second);
+      read.push_back(std::move(here));
+    }
+    if (read.size() != 18) continue;
+    if (positions.empty()) positions.resize(18);
+    for (std::size_t k = 0; k < 18; ++k)
+      for (const auto& [c, w] : read[k]) {
+        auto it = std::find_if(positions[k].begin(), positions[k].end(), [c = c](const auto& e) { return e.first == c; });
+        if (it == positions[k].end()) positions[k].emplace_back(c, w);
+        else it->second += w;
+      }
+  }
+  auto r = resolve_id_number(positions);
+  if (!r) return {};
+  return {r->number, r->changed ? 0.78 : 0.9, true};
 }
 
 cv::Rect value_box(const cv::Mat& ink, double x0, double y_center, double x1, double half_h) {
@@ -465,6 +511,7 @@ Fields read_front_fields(const cv::Mat& bgr, const LayoutFit& fit, const cv::Mat
       if (auto v = validate(t)) a = {*v, t.confidence, true};
     }
     if (a.valid) a.confidence = std::max(a.confidence, 0.97);  // the check character agrees
+    else if (Attempt c = number_from_candidates(flat, box, box.height - 2 * px(0.6)); c.valid) a = c;
     put(out, "id_number", a, false);
   }
   // What the number says about birth and sex, to steer the re-reads of those fields.
@@ -501,6 +548,22 @@ Fields read_front_fields(const cv::Mat& bgr, const LayoutFit& fit, const cv::Mat
       Attempt w = read_with_retries(flat, box, box.height - 2 * px(0.6), Script::chinese, "男女", false, validate, 0.8,
                                     expected_sex);
       if (w.valid && (!a.valid || w.value == expected_sex)) a = w;
+    }
+    if (!a.valid) {
+      // Nothing Tesseract read was 男 or 女 (a stroke lost to glare or blur): the two glyphs
+      // differ in every part, so the character is compared with both as shapes; taken only when
+      // it clearly resembles one of them, and below the review threshold.
+      cv::Rect clipped = box & cv::Rect(0, 0, flat.cols, flat.rows);
+      if (!clipped.empty()) {
+        cv::Mat cell = without_coloured_ink(bgr, flat, clipped);
+        auto f = glyph_features(cell);
+        if (!f.empty()) {
+          double male = glyph_similarity(f, "男"), female = glyph_similarity(f, "女");
+          double best = std::max(male, female);
+          if (std::getenv("SHIMING_OCR_DEBUG_DIR")) std::fprintf(stderr, "sex glyphs 男 %.3f 女 %.3f\n", male, female);
+          if (best >= 0.80 && std::abs(male - female) >= 0.15) a = {male > female ? "男" : "女", 0.78, true};
+        }
+      }
     }
     put(out, "sex", a);
   }

@@ -1,5 +1,6 @@
 #include "ocr_engine.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -48,13 +49,16 @@ std::string tessdata_dir() {
   return {};
 }
 
-OcrText ocr_line(const cv::Mat& gray, Script script, const std::string& whitelist, bool single_char, bool raw_line) {
+OcrText ocr_line(const cv::Mat& gray, Script script, const std::string& whitelist, bool single_char, bool raw_line,
+                 bool with_choices) {
   OcrText out;
   if (gray.empty() || gray.cols < 4 || gray.rows < 4) return out;
   cv::Mat img = gray.isContinuous() ? gray : gray.clone();
   Engine& e = engine(script);
   auto t0 = std::chrono::steady_clock::now();
   e.api.SetVariable("tessedit_char_whitelist", whitelist.c_str());
+  // The LSTM's per-symbol candidates (mode 2) only when asked: they cost a little time.
+  e.api.SetVariable("lstm_choice_mode", with_choices ? "2" : "0");
   e.api.SetPageSegMode(single_char ? tesseract::PSM_SINGLE_CHAR
                        : raw_line  ? tesseract::PSM_RAW_LINE
                                    : tesseract::PSM_SINGLE_LINE);
@@ -73,6 +77,16 @@ OcrText ocr_line(const cv::Mat& gray, Script script, const std::string& whitelis
       if (s.empty() || s == " ") continue;
       out.text += s;
       out.symbols.emplace_back(s, c);
+      if (with_choices) {
+        std::vector<std::pair<std::string, double>> alts;
+        tesseract::ChoiceIterator ci(*it);
+        do {
+          const char* t = ci.GetUTF8Text();
+          if (t && *t) alts.emplace_back(t, std::clamp(ci.Confidence() / 100.0, 0.0, 1.0));
+        } while (ci.Next());
+        std::stable_sort(alts.begin(), alts.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+        out.choices.push_back(std::move(alts));
+      }
       sum += c;
       mn = std::min(mn, c);
       ++n;

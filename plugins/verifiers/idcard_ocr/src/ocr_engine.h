@@ -17,6 +17,9 @@ struct OcrText {
   double min_confidence = 0;
   // Each recognised symbol (UTF-8) with its confidence 0..1, in reading order.
   std::vector<std::pair<std::string, double>> symbols;
+  // With `with_choices`: for each symbol, the model's other candidates there (UTF-8, 0..1),
+  // best first, the symbol itself included.
+  std::vector<std::vector<std::pair<std::string, double>>> choices;
 };
 
 // Reads one line of text from a grey (CV_8U) image. `whitelist` limits the characters (empty =
@@ -24,7 +27,7 @@ struct OcrText {
 // `raw_line` (PSM 13) skips Tesseract's layout analysis, which drops a line of only two or three
 // large glyphs; the crop must then be tight around the line.
 OcrText ocr_line(const cv::Mat& gray, Script script, const std::string& whitelist = {},
-                 bool single_char = false, bool raw_line = false);
+                 bool single_char = false, bool raw_line = false, bool with_choices = false);
 
 // The tessdata directory in use (TESSDATA_PREFIX, else the Debian path); empty if the models
 // are missing.

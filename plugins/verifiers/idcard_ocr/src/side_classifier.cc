@@ -1,6 +1,8 @@
 #include "side_classifier.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <vector>
 
 #include <opencv2/imgproc.hpp>
@@ -81,6 +83,8 @@ SideGuess classify_side(const cv::Mat& bgr) {
 
   double f0 = score(nonbg, front_full, front_empty, false), f1 = score(nonbg, front_full, front_empty, true);
   double b0 = score(nonbg, back_full, back_empty, false), b1 = score(nonbg, back_full, back_empty, true);
+  if (std::getenv("SHIMING_OCR_DEBUG_DIR"))
+    std::fprintf(stderr, "side front %.3f flipped %.3f back %.3f flipped %.3f\n", f0, f1, b0, b1);
   SideGuess g;
   double front = std::max(f0, f1), back = std::max(b0, b1);
   if (front >= back) {

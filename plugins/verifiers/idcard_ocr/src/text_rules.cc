@@ -375,6 +375,16 @@ std::string snap_issuing_authority(std::string_view authority, std::string_view 
       tie = true;
     }
   }
+  // The city's police and the district's branch (公安局天河分局) read exactly, only the city's
+  // name before them garbled (三田而 for 广州市): the branch names the address's district, so
+  // the city is the address's too.
+  if ((best.empty() || tie) && !city.empty() && forms.size() > 1) {
+    const auto form = utf8_code_points(forms[1]), read = utf8_code_points(authority);
+    const std::size_t city_n = utf8_code_points(city).size(), tail_n = form.size() - city_n;
+    if (read.size() == form.size() && tail_n >= 5 &&
+        join(read, city_n, read.size()) == join(form, city_n, form.size()))
+      return forms[1];
+  }
   if (best.empty() || tie) return std::string(authority);
   return best;
 }
@@ -411,6 +421,44 @@ bool printed_birth_one_digit_short(std::string_view text, std::chrono::year_mont
     ++short_groups;
   }
   return short_groups == 1;
+}
+
+}  // namespace shiming::idcard_ocr
+
+namespace shiming::idcard_ocr {
+
+std::optional<ResolvedNumber> resolve_id_number(const std::vector<PositionCandidates>& positions, double margin) {
+  if (positions.size() != 18) return std::nullopt;
+  auto usable = [](const std::string& n) {
+    auto c = idnumber::check(n, idnumber::Options{});
+    return c.valid && c.region_known;
+  };
+  std::string best(18, '?');
+  for (std::size_t i = 0; i < 18; ++i) {
+    const auto& p = positions[i];
+    if (p.empty()) return std::nullopt;
+    auto top = std::max_element(p.begin(), p.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+    best[i] = top->first;
+  }
+  if (usable(best)) return ResolvedNumber{best, 0};
+  // One position changed to one of its other candidates.
+  std::vector<std::pair<std::string, double>> found;
+  for (std::size_t i = 0; i < 18; ++i) {
+    for (const auto& [c, w] : positions[i]) {
+      if (c == best[i] || w <= 0) continue;
+      if (c == 'X' && i != 17) continue;
+      std::string n = best;
+      n[i] = c;
+      if (!usable(n)) continue;
+      auto same = std::find_if(found.begin(), found.end(), [&](const auto& f) { return f.first == n; });
+      if (same != found.end()) same->second = std::max(same->second, w);
+      else found.emplace_back(n, w);
+    }
+  }
+  if (found.empty()) return std::nullopt;
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  if (found.size() > 1 && found[0].second < margin * found[1].second) return std::nullopt;
+  return ResolvedNumber{found[0].first, 1};
 }
 
 }  // namespace shiming::idcard_ocr

@@ -209,6 +209,28 @@ TEST(Reader, FramingProblems) {
   EXPECT_EQ(read_side(jpeg(far), Side::front).reasons, std::vector<std::string>{"CARD_TOO_SMALL"});
 }
 
+// A phone tilted towards the card foreshortens it: its outline in the photo is 12 % wider for
+// its height than an ID-1 card and the far side is shorter. It is still a card and is read.
+TEST(Reader, ForeshortenedCardIsFoundAndRead) {
+  std::mt19937_64 rng(4242);
+  auto id = gen::random_identity(rng, kToday);
+  cv::Mat card = gen::render_front(id, 14, rng);  // 1198 x 756
+  const float w = static_cast<float>(card.cols), h = static_cast<float>(card.rows);
+  const cv::Point2f src[4] = {{0, 0}, {w - 1, 0}, {w - 1, h - 1}, {0, h - 1}};
+  // Height squeezed to 0.88 (the card leans away), the far (top) edge 4 % shorter.
+  const float hh = h * 0.88f, inset = w * 0.02f;
+  const cv::Point2f dst[4] = {{350 + inset, 300}, {350 + w - 1 - inset, 300}, {350 + w - 1, 300 + hh}, {350, 300 + hh}};
+  cv::Mat warped;
+  cv::warpPerspective(card, warped, cv::getPerspectiveTransform(src, dst), {1900, 1425}, cv::INTER_AREA,
+                      cv::BORDER_CONSTANT, cv::Scalar::all(0));
+  cv::Mat photo = canvas({1900, 1425}, cv::Scalar(60, 90, 140));
+  paste(photo, warped, {0, 0});
+  auto front = read_side(jpeg(photo), Side::front);
+  ASSERT_TRUE(front.reasons.empty()) << codes(front);
+  EXPECT_EQ(field(front, "id_number"), id.id_number);
+  EXPECT_EQ(field(front, "birth"), format_date(id.birth));
+}
+
 TEST(Reader, LightAndFocusProblems) {
   std::mt19937_64 rng(5005);
   auto id = gen::random_identity(rng, kToday);

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "shiming/idcard_ocr/text_rules.h"
+#include "shiming/idnumber/id_number.h"
 
 namespace {
 
@@ -131,7 +132,54 @@ TEST(TextRules, IssuingAuthoritySnapsToTheAddressDistrict) {
   EXPECT_EQ(snap_issuing_authority("北京市公安局海淀分居", "北京市海淀区新华街328号"), "北京市公安局海淀分局");
   // Issued elsewhere (the holder moved): left as read.
   EXPECT_EQ(snap_issuing_authority("南京市公安局玄武分局", "北京市海淀区新华街328号"), "南京市公安局玄武分局");
+  // The branch read exactly, the city's name garbled: the address's city.
+  EXPECT_EQ(snap_issuing_authority("三田而公安局天河分局", "广东省广州市天河区滨江路100号"), "广州市公安局天河分局");
+  // A different branch (the holder moved) is left as read.
+  EXPECT_EQ(snap_issuing_authority("三田而公安局越秀分局", "广东省广州市天河区滨江路100号"), "三田而公安局越秀分局");
   EXPECT_EQ(snap_issuing_authority("平与县公安局", "某某路12号"), "平与县公安局");
+}
+
+// The number from per-position candidates: the check character settles one doubtful position.
+TEST(TextRules, IdNumberResolvedByCheckCharacter) {
+  const std::string truth = "11010519491231002X";  // valid (GB 11643 example)
+  auto confident = [](const std::string& n) {
+    std::vector<PositionCandidates> p;
+    for (char c : n) p.push_back({{c, 0.95}});
+    return p;
+  };
+  auto r = resolve_id_number(confident(truth));
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->number, truth);
+  EXPECT_EQ(r->changed, 0);
+
+  // The second digit of the sequence (0) read as 3, with 0 as the model's runner-up there:
+  // corrected.
+  std::string misread = truth;
+  misread[15] = '3';
+  auto p = confident(misread);
+  p[15] = {{'3', 0.55}, {'0', 0.40}};
+  r = resolve_id_number(p);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->number, truth);
+  EXPECT_EQ(r->changed, 1);
+
+  // Without a candidate for the right character nothing is guessed.
+  p[15] = {{'3', 0.55}};
+  EXPECT_FALSE(resolve_id_number(p).has_value());
+  // Two doubtful positions each with a candidate that makes a valid number (0 at the 16th or
+  // 4 at the 15th: both pass the check), equally weighted: ambiguous, nothing is returned.
+  auto q = confident(misread);
+  q[15] = {{'3', 0.5}, {'0', 0.4}};
+  q[14] = {{'0', 0.5}, {'4', 0.4}};
+  EXPECT_TRUE(shiming::idnumber::check("11010519491231432X", shiming::idnumber::Options{}).valid);
+  EXPECT_FALSE(resolve_id_number(q).has_value());
+  // The same with one candidate far more likely: that one.
+  q[14] = {{'0', 0.5}, {'4', 0.05}};
+  r = resolve_id_number(q);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->number, truth);
+  // Not 18 positions.
+  EXPECT_FALSE(resolve_id_number(std::vector<PositionCandidates>(17, {{'1', 1.0}})).has_value());
 }
 
 }  // namespace

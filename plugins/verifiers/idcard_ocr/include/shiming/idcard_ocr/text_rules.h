@@ -69,4 +69,19 @@ std::string snap_address_regions(std::string_view address, std::string_view regi
 // otherwise as read (the holder may have moved since the card was issued).
 std::string snap_issuing_authority(std::string_view authority, std::string_view address);
 
+// The ID number from what the reader saw at each of its 18 positions: the characters ('0'-'9',
+// 'X') it considered there, each with a weight (votes of several reads, the model's
+// probability). The best character of each position when that number is valid (GB 11643 check
+// character and a real birth date) and its region is in the GB/T 2260 table; otherwise the one
+// number of that kind that changing a single position to another candidate gives (of several,
+// only one with at least `margin` times the weight of the next). `changed` counts the positions
+// changed (0 or 1). nullopt when nothing or more than one number is possible.
+struct ResolvedNumber {
+  std::string number;
+  int changed = 0;
+};
+using PositionCandidates = std::vector<std::pair<char, double>>;
+std::optional<ResolvedNumber> resolve_id_number(const std::vector<PositionCandidates>& positions,
+                                                double margin = 3.0);
+
 }  // namespace shiming::idcard_ocr
