@@ -243,19 +243,28 @@ sdk::Result<std::unique_ptr<FaceDescriptorNet>> FaceDescriptorNet::load(const st
 }
 
 cv::Mat FaceDescriptorNet::align(const cv::Mat& bgr, const FaceLandmarks& lm) {
+  // dlib's full_object_detection holds integer points: fit the chip on the landmarks scaled by
+  // kSub so their sub-pixel positions count (a small face's chip otherwise shifts and turns by
+  // the rounding), then scale the chip's rectangle back. The fit is a similarity, so scaling every
+  // point scales its rectangle's centre and size and keeps its angle.
+  constexpr double kSub = 16;
   std::vector<dlib::point> parts;
-  float minx = 1e9f, miny = 1e9f, maxx = -1e9f, maxy = -1e9f;
+  double minx = 1e18, miny = 1e18, maxx = -1e18, maxy = -1e18;
   for (const auto& p : lm.points) {
-    parts.emplace_back(long(std::lround(p.x)), long(std::lround(p.y)));
-    minx = std::min(minx, p.x); miny = std::min(miny, p.y);
-    maxx = std::max(maxx, p.x); maxy = std::max(maxy, p.y);
+    const double x = p.x * kSub, y = p.y * kSub;
+    parts.emplace_back(long(std::lround(x)), long(std::lround(y)));
+    minx = std::min(minx, x); miny = std::min(miny, y);
+    maxx = std::max(maxx, x); maxy = std::max(maxy, y);
   }
   dlib::full_object_detection shape(
       dlib::rectangle(long(minx), long(miny), long(maxx), long(maxy)), parts);
+  dlib::chip_details details = dlib::get_face_chip_details(shape, 150, 0.25);
+  const dlib::drectangle r = details.rect;
+  details.rect = dlib::centered_drect(dlib::dcenter(r) / kSub, r.width() / kSub, r.height() / kSub);
   cv::Mat src = bgr.isContinuous() ? bgr : bgr.clone();
   dlib::cv_image<dlib::bgr_pixel> img(src);
   dlib::matrix<dlib::bgr_pixel> chip;
-  dlib::extract_image_chip(img, dlib::get_face_chip_details(shape, 150, 0.25), chip);
+  dlib::extract_image_chip(img, details, chip);
   cv::Mat out(150, 150, CV_8UC3);
   for (long r = 0; r < 150; ++r)
     for (long c = 0; c < 150; ++c) {

@@ -1,5 +1,6 @@
 #include "shiming/face/face_models.h"
 
+#include <cmath>
 #include <cstdlib>
 
 #include <opencv2/imgproc.hpp>
@@ -51,9 +52,38 @@ std::vector<FaceObservation> FaceAnalyzer::analyze(const cv::Mat& bgr, double mi
   else gray = bgr;
   std::vector<FaceObservation> out;
   for (const auto& box : detector_.detect(gray, min_score)) {
-    out.push_back({box, landmarks_->fit(gray, box.box)});
+    out.push_back({box, fit_upright(gray, box.box, landmarks_->fit(gray, box.box))});
   }
   return out;
+}
+
+FaceLandmarks FaceAnalyzer::fit_upright(const cv::Mat& gray, const cv::Rect& box, const FaceLandmarks& first) const {
+  const cv::Point2f l = first.eye_center(false), r = first.eye_center(true);
+  const double degrees = std::atan2(double(r.y - l.y), double(r.x - l.x)) * 180.0 / CV_PI;
+  if (std::abs(degrees) < kUprightRefitDegrees || std::abs(degrees) > 60) return first;
+  // The region: the box with half its size around it, turned about the landmarks' centre.
+  cv::Rect roi(box.x - box.width / 2, box.y - box.height / 2, box.width * 2, box.height * 2);
+  roi &= cv::Rect(0, 0, gray.cols, gray.rows);
+  if (roi.area() <= 0) return first;
+  cv::Point2f centre(0, 0);
+  for (const auto& p : first.points) centre += p;
+  centre *= 1.0f / float(first.points.size());
+  const cv::Point2f local = centre - cv::Point2f(float(roi.x), float(roi.y));
+  // A positive angle turns the image counter-clockwise: an eye line sloping down to the right levels.
+  cv::Mat m = cv::getRotationMatrix2D(local, degrees, 1.0);
+  cv::Mat turned;
+  cv::warpAffine(gray(roi), turned, m, roi.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  // The box keeps its size and its offset from the landmarks' centre (the turn is about that centre).
+  const cv::Rect moved(box.x - roi.x, box.y - roi.y, box.width, box.height);
+  FaceLandmarks second = landmarks_->fit(turned, moved);
+  cv::Mat back;
+  cv::invertAffineTransform(m, back);
+  for (auto& p : second.points) {
+    const double x = back.at<double>(0, 0) * p.x + back.at<double>(0, 1) * p.y + back.at<double>(0, 2);
+    const double y = back.at<double>(1, 0) * p.x + back.at<double>(1, 1) * p.y + back.at<double>(1, 2);
+    p = cv::Point2f(float(x + roi.x), float(y + roi.y));
+  }
+  return second;
 }
 
 }  // namespace shiming::face

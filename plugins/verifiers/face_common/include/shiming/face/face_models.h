@@ -35,9 +35,17 @@ class FaceAnalyzer {
   FaceAnalyzer(std::unique_ptr<LandmarkModel> landmarks, DetectorOptions options = {});
   static sdk::Result<std::unique_ptr<FaceAnalyzer>> load(const std::string& landmark_path,
                                                           DetectorOptions options = {});
-  // All faces (best score first) with their landmarks. Thread-safe.
+  // All faces (best score first) with their landmarks. Thread-safe. A face whose eye line is tilted
+  // by more than kUprightRefitDegrees is fitted a second time on the region turned upright
+  // (fit_upright).
   std::vector<FaceObservation> analyze(const cv::Mat& bgr) const;
   std::vector<FaceObservation> analyze(const cv::Mat& bgr, double min_score) const;
+  // dlib's shape predictor starts from an upright mean shape inside the detector's box: on a head
+  // tilted to one side it can settle on a less tilted shape (the chip then shows the face turned in
+  // its plane, and its descriptor moves). Turn the region around the box so the first fit's eye line
+  // is level, fit again in the box moved with the face, and map the points back.
+  static constexpr double kUprightRefitDegrees = 6;
+  FaceLandmarks fit_upright(const cv::Mat& gray, const cv::Rect& box, const FaceLandmarks& first) const;
   const FaceDetector& detector() const { return detector_; }
   const LandmarkModel& landmark_model() const { return *landmarks_; }
 
