@@ -82,14 +82,26 @@ sdk::Result<sdk::CaseView> CaseService::get(const std::string& case_id) {
   return to_view(*c, exam_date_of(hub_, c->province, c->exam_session));
 }
 
-sdk::Result<sdk::OpenedCase> CaseService::open(const sdk::OpenCaseRequest& r, const sdk::Actor& actor) {
-  auto snap = hub_.rules().current();
-  const auto* province = snap->province(r.province);
+namespace {
+
+// One request of open()/open_many() once the checks that need no database passed.
+struct PreparedOpen {
+  sdk::DeclaredIdentity identity;  // ID number normalised
+  bool late = false;               // after the verification deadline (remediation only)
+  TimePoint verification_deadline;
+  int remediation_attempts = 0;
+  int max_attempts = 0;
+};
+
+// Rules, roles, session, deadline and the declared identity's essentials.
+sdk::Result<PreparedOpen> prepare_open(Hub& hub, const rules::RulesSnapshot& snap, const sdk::OpenCaseRequest& r,
+                                       const sdk::Actor& actor, TimePoint now) {
+  const auto* province = snap.province(r.province);
   if (!province)
     return sdk::Error{"PROVINCE_NOT_FOUND", "No such province: '" + r.province + "'.",
                       "没有该省份。", "province"};
   const auto* channel_rules = province->enabled_channel(r.channel);
-  sdk::Channel* channel = hub_.channel(r.channel);
+  sdk::Channel* channel = hub.channel(r.channel);
   if (!channel_rules || !channel)
     return sdk::Error{"CHANNEL_DISABLED",
                       "The channel '" + r.channel + "' is not available in this province.",
@@ -106,7 +118,6 @@ sdk::Result<sdk::OpenedCase> CaseService::open(const sdk::OpenCaseRequest& r, co
   if (!session)
     return sdk::Error{"SESSION_NOT_FOUND", "No such exam session: '" + r.exam_session + "'.",
                       "没有该考试批次。", "exam_session"};
-  auto now = hub_.clock().now();
   // After the deadline only remediation (补实名) attempts, within the rules' window, are open.
   const bool late = now >= session->verification_deadline;
   if (late && now >= session->remediation_deadline())
@@ -143,63 +154,156 @@ sdk::Result<sdk::OpenedCase> CaseService::open(const sdk::OpenCaseRequest& r, co
     }
     return sdk::Error{"ID_FORMAT", "The ID number is not valid.", "身份证号码无效。", "id_number"};
   }
+  PreparedOpen p;
+  p.identity = r.identity;
+  p.identity.id_number = id.normalized;
+  p.late = late;
+  p.verification_deadline = session->verification_deadline;
+  p.remediation_attempts = session->remediation_attempts;
+  p.max_attempts = channel_rules->max_attempts;
+  return p;
+}
 
-  sdk::DeclaredIdentity identity = r.identity;
-  identity.id_number = id.normalized;
+}  // namespace
 
-  std::lock_guard lock(open_mu_);
-  auto candidate = hub_.candidates.find_or_create(r.province, identity, now);
-  if (!candidate) return candidate.error();
-  int attempt = 1;
-  for (const auto& earlier : hub_.case_repo.list_for_candidate(candidate->id)) {
-    if (earlier.exam_session != r.exam_session) continue;
-    if (earlier.status == case_status::kVerified)
-      return sdk::Error{"ALREADY_VERIFIED", "You are already verified for this exam session.",
-                        "您已完成本次考试的实名认证（已实名）。", ""};
-    if (!is_final_status(earlier.status))
-      return sdk::Error{"CASE_EXISTS",
-                        "A verification case for this ID number is already in progress. Use the "
-                        "link you received when you opened it, or call the hotline.",
-                        "该身份证号码已有进行中的认证申请，请使用当时获得的链接继续，或拨打咨询电话。",
-                        "id_number"};
-    attempt = std::max(attempt, earlier.attempt + 1);
+sdk::Result<sdk::OpenedCase> CaseService::open(const sdk::OpenCaseRequest& r, const sdk::Actor& actor) {
+  auto results = open_many({r}, actor);
+  return std::move(results.front());
+}
+
+std::vector<sdk::Result<sdk::OpenedCase>> CaseService::open_many(const std::vector<sdk::OpenCaseRequest>& requests,
+                                                                 const sdk::Actor& actor) {
+  std::vector<sdk::Result<sdk::OpenedCase>> out;
+  out.reserve(requests.size());
+  if (requests.empty()) return out;
+  auto snap = hub_.rules().current();
+  auto now = hub_.clock().now();
+  std::vector<std::optional<PreparedOpen>> prepared(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    auto p = prepare_open(hub_, *snap, requests[i], actor, now);
+    if (p) prepared[i] = std::move(*p);
+    out.push_back(p ? sdk::Result<sdk::OpenedCase>(sdk::OpenedCase{}) : sdk::Result<sdk::OpenedCase>(p.error()));
   }
-  if (late && attempt == 1)
-    return sdk::Error{"VERIFICATION_CLOSED",
-                      "Verification for this exam session closed at " +
-                          format_time(session->verification_deadline) +
-                          "; only candidates whose verification was rejected or expired may still remedy it.",
-                      "本次考试的实名认证已截止，仅认证未通过或已过期的考生可补实名。", "exam_session"};
-  if (attempt - 1 > session->remediation_attempts)
-    return sdk::Error{"REMEDIATION_LIMIT_REACHED",
-                      "You have used all " + std::to_string(session->remediation_attempts) +
-                          " remediation attempts for this exam session. Please contact the exam office.",
-                      "本次考试的补实名次数已用完，请联系考试机构。", ""};
-  if (attempt > channel_rules->max_attempts)
-    return sdk::Error{"TOO_MANY_ATTEMPTS",
-                      "You have used all " + std::to_string(channel_rules->max_attempts) +
-                          " online attempts. Please go to a provincial exam office in person.",
-                      "线上认证次数已用完，请携带身份证原件到省考试机构现场办理。", ""};
 
-  storage::CaseRecord c;
-  c.id = random_id();
-  c.candidate_id = candidate->id;
-  c.province = r.province;
-  c.channel = r.channel;
-  c.exam_session = r.exam_session;
-  c.status = case_status::kCollecting;
-  std::string token = "ct_" + random_token(24);
-  c.citizen_token_hash = crypto::sha256_hex(token);
-  c.identity = identity;
-  c.attempt = attempt;
-  c.created_at = c.updated_at = now;
-  if (auto s = hub_.case_repo.insert(c); !s) return s.error();
-  audit_event(c, actor, attempt > 1 ? "case_reopened" : "case_opened",
-              "attempt " + std::to_string(attempt));
-  log_event(spdlog::level::info, "case opened",
-            {{"case", c.id}, {"province", c.province}, {"channel", c.channel},
-             {"id_number", sdk::mask_id_number(identity.id_number)}, {"attempt", attempt}});
-  return sdk::OpenedCase{c.id, c.candidate_id, token};
+  // The database part: every request's candidate, duplicate and attempt checks, case and audit
+  // record in one transaction (the body may run again when MariaDB picks it as a deadlock victim).
+  std::lock_guard lock(open_mu_);
+  std::vector<storage::CaseRecord> opened;  // parallel to out: id empty when not opened
+  auto session = hub_.db().session();
+  auto st = hub_.db().write_transaction(*session, [&](soci::session& tx) -> sdk::Status {
+    opened.assign(requests.size(), storage::CaseRecord{});
+    std::vector<storage::AuditEntry> audit;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      if (!prepared[i]) continue;
+      const auto& r = requests[i];
+      const auto& p = *prepared[i];
+      auto candidate = hub_.candidates.find_or_create(tx, r.province, p.identity, now);
+      if (!candidate) {
+        if (candidate.error().code == "DATABASE_ERROR") return candidate.error();
+        out[i] = candidate.error();
+        continue;
+      }
+      int attempt = 1;
+      std::optional<sdk::Error> refusal;
+      for (const auto& earlier : hub_.case_repo.list_for_candidate(tx, candidate->id)) {
+        if (earlier.exam_session != r.exam_session) continue;
+        if (earlier.status == case_status::kVerified) {
+          refusal = sdk::Error{"ALREADY_VERIFIED", "You are already verified for this exam session.",
+                               "您已完成本次考试的实名认证（已实名）。", ""};
+          break;
+        }
+        if (!is_final_status(earlier.status)) {
+          refusal = sdk::Error{"CASE_EXISTS",
+                               "A verification case for this ID number is already in progress. Use the "
+                               "link you received when you opened it, or call the hotline.",
+                               "该身份证号码已有进行中的认证申请，请使用当时获得的链接继续，或拨打咨询电话。",
+                               "id_number"};
+          break;
+        }
+        attempt = std::max(attempt, earlier.attempt + 1);
+      }
+      if (!refusal && p.late && attempt == 1)
+        refusal = sdk::Error{"VERIFICATION_CLOSED",
+                             "Verification for this exam session closed at " + format_time(p.verification_deadline) +
+                                 "; only candidates whose verification was rejected or expired may still remedy it.",
+                             "本次考试的实名认证已截止，仅认证未通过或已过期的考生可补实名。", "exam_session"};
+      if (!refusal && attempt - 1 > p.remediation_attempts)
+        refusal = sdk::Error{"REMEDIATION_LIMIT_REACHED",
+                             "You have used all " + std::to_string(p.remediation_attempts) +
+                                 " remediation attempts for this exam session. Please contact the exam office.",
+                             "本次考试的补实名次数已用完，请联系考试机构。", ""};
+      if (!refusal && attempt > p.max_attempts)
+        refusal = sdk::Error{"TOO_MANY_ATTEMPTS",
+                             "You have used all " + std::to_string(p.max_attempts) +
+                                 " online attempts. Please go to a provincial exam office in person.",
+                             "线上认证次数已用完，请携带身份证原件到省考试机构现场办理。", ""};
+      if (refusal) {
+        out[i] = *refusal;
+        continue;
+      }
+      storage::CaseRecord c;
+      c.id = random_id();
+      c.candidate_id = candidate->id;
+      c.province = r.province;
+      c.channel = r.channel;
+      c.exam_session = r.exam_session;
+      c.status = case_status::kCollecting;
+      std::string token = "ct_" + random_token(24);
+      c.citizen_token_hash = crypto::sha256_hex(token);
+      c.identity = p.identity;
+      c.attempt = attempt;
+      c.created_at = c.updated_at = now;
+      if (auto s = hub_.case_repo.insert(tx, c); !s) {
+        if (s.error().code == "DATABASE_ERROR") return s.error();
+        out[i] = s.error();
+        continue;
+      }
+      storage::AuditEntry a;
+      a.created_at = now;
+      a.actor_role = actor.role;
+      a.actor_id = actor.id;
+      a.province = c.province;
+      a.case_id = c.id;
+      a.action = attempt > 1 ? "case_reopened" : "case_opened";
+      a.from_status = a.to_status = c.status;
+      a.reason = "attempt " + std::to_string(attempt);
+      audit.push_back(std::move(a));
+      out[i] = sdk::OpenedCase{c.id, c.candidate_id, token};
+      opened[i] = std::move(c);
+    }
+    return hub_.audit.append_in(tx, audit);
+  });
+  if (!st) {
+    // Nothing of this call was written: every request that passed the checks fails with the cause.
+    for (std::size_t i = 0; i < requests.size(); ++i)
+      if (prepared[i]) out[i] = st.error();
+    log_event(spdlog::level::err, "cases not opened", {{"count", requests.size()}, {"error", st.error().message}});
+    return out;
+  }
+  for (const auto& c : opened) {
+    if (c.id.empty()) continue;
+    log_event(spdlog::level::info, "case opened",
+              {{"case", c.id}, {"province", c.province}, {"channel", c.channel},
+               {"id_number", sdk::mask_id_number(c.identity.id_number)}, {"attempt", c.attempt}});
+  }
+  return out;
+}
+
+sdk::Result<std::vector<sdk::FindingSummary>> CaseService::findings(const std::string& case_id) {
+  if (!hub_.case_repo.get(case_id)) return case_not_found();
+  // The findings of the latest pipeline run, as the case view shows them.
+  auto all = hub_.findings.list(case_id);
+  std::string last_run = all.empty() ? "" : all.back().job_id;
+  std::vector<sdk::FindingSummary> out;
+  for (const auto& f : all) {
+    if (f.job_id != last_run) continue;
+    sdk::FindingSummary s{f.step, f.verifier, f.outcome, {}};
+    for (const auto& r : f.reasons)
+      if (r.is_string()) s.reasons.push_back(r.get<std::string>());
+      else if (r.is_object()) s.reasons.push_back(r.value("code", ""));
+    out.push_back(std::move(s));
+  }
+  return out;
 }
 
 sdk::Result<sdk::DocumentPolicy> CaseService::document_policy(const storage::CaseRecord& c,

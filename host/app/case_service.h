@@ -40,9 +40,16 @@ class CaseService : public sdk::Cases {
   sdk::Result<std::string> find_by_id_number(const std::string& province,
                                              const std::string& id_number) override;
 
-  // A reviewer's decision: approve -> verified, reject -> rejected with codes.
+  // SDK 1.3: a chunk of cases in one transaction, with open()'s checks (open() is a chunk of one).
+  std::vector<sdk::Result<sdk::OpenedCase>> open_many(const std::vector<sdk::OpenCaseRequest>& requests,
+                                                      const sdk::Actor& actor) override;
+  // SDK 1.3: the findings of the case's latest pipeline run.
+  sdk::Result<std::vector<sdk::FindingSummary>> findings(const std::string& case_id) override;
+
+  // A reviewer's decision: approve -> verified, reject -> rejected with codes
+  // (state change, audit record, decision record). SDK 1.3 offers it to plugins.
   sdk::Status decide(const std::string& case_id, bool approve, const std::vector<std::string>& reasons,
-                     const std::string& comment, const sdk::Actor& actor);
+                     const std::string& comment, const sdk::Actor& actor) override;
 
   sdk::EvidenceStore& evidence_store() { return evidence_; }
 

@@ -42,35 +42,54 @@ std::string AuditLog::chain_hash(const std::string& prev_hash, const AuditEntry&
 }
 
 sdk::Result<AuditEntry> AuditLog::append(const AuditEntry& entry) {
-  AuditEntry e = entry;
-  e.created_at = std::chrono::time_point_cast<std::chrono::seconds>(e.created_at);
+  std::vector<AuditEntry> one{entry};
   auto s = db_.session();
+  sdk::Status st = db_.write_transaction(*s, [&](soci::session& tx) { return append_in(tx, one); });
+  if (!st) return st.error();
+  return one.front();
+}
+
+sdk::Status AuditLog::append_in(soci::session& tx, std::vector<AuditEntry>& entries) {
+  if (entries.empty()) return sdk::Status::Ok();
   const bool mysql = db_.dialect() == Dialect::mysql;
-  sdk::Status st = db_.write_transaction(*s, [&](soci::session& tx) -> sdk::Status {
-    long long last_seq = 0;
-    std::string last_hash;
-    // The head row is the chain's lock: FOR UPDATE on MariaDB; on SQLite the
-    // BEGIN IMMEDIATE already holds the database's write lock.
-    tx << (mysql ? "SELECT last_seq, last_hash FROM audit_head WHERE id = 1 FOR UPDATE"
-                 : "SELECT last_seq, last_hash FROM audit_head WHERE id = 1"),
-        soci::into(last_seq), soci::into(last_hash);
-    if (!tx.got_data())
-      return sdk::make_error("AUDIT_HEAD_MISSING", "the audit head row is missing (run migrations)", "审计日志未初始化");
-    e.seq = last_seq + 1;
+  long long last_seq = 0;
+  std::string last_hash;
+  // The head row is the chain's lock: FOR UPDATE on MariaDB; on SQLite the
+  // BEGIN IMMEDIATE already holds the database's write lock.
+  tx << (mysql ? "SELECT last_seq, last_hash FROM audit_head WHERE id = 1 FOR UPDATE"
+               : "SELECT last_seq, last_hash FROM audit_head WHERE id = 1"),
+      soci::into(last_seq), soci::into(last_hash);
+  if (!tx.got_data())
+    return sdk::make_error("AUDIT_HEAD_MISSING", "the audit head row is missing (run migrations)", "审计日志未初始化");
+  long long seq = 0;
+  std::string created, role, actor, prov, case_id, action, from, to, reason, prev, hash;
+  soci::statement ins = (tx.prepare << "INSERT INTO audit_log (" << kColumns
+                                    << ") VALUES (:seq, :t, :role, :actor, :prov, :c, :a, :f, :to, :r, :ph, :h)",
+                         soci::use(seq), soci::use(created), soci::use(role), soci::use(actor), soci::use(prov),
+                         soci::use(case_id), soci::use(action), soci::use(from), soci::use(to), soci::use(reason),
+                         soci::use(prev), soci::use(hash));
+  for (auto& e : entries) {
+    e.created_at = std::chrono::time_point_cast<std::chrono::seconds>(e.created_at);
+    e.seq = ++last_seq;
     e.prev_hash = last_hash;
     e.hash = chain_hash(e.prev_hash, e);
-    long long seq = e.seq;
-    std::string created = sql::to_db(e.created_at);
-    tx << "INSERT INTO audit_log (" << kColumns
-       << ") VALUES (:seq, :t, :role, :actor, :prov, :c, :a, :f, :to, :r, :ph, :h)",
-        soci::use(seq), soci::use(created), soci::use(e.actor_role), soci::use(e.actor_id), soci::use(e.province),
-        soci::use(e.case_id), soci::use(e.action), soci::use(e.from_status), soci::use(e.to_status),
-        soci::use(e.reason), soci::use(e.prev_hash), soci::use(e.hash);
-    tx << "UPDATE audit_head SET last_seq = :s, last_hash = :h WHERE id = 1", soci::use(seq), soci::use(e.hash);
-    return sdk::Status::Ok();
-  });
-  if (!st) return st.error();
-  return e;
+    last_hash = e.hash;
+    seq = e.seq;
+    created = sql::to_db(e.created_at);
+    role = e.actor_role;
+    actor = e.actor_id;
+    prov = e.province;
+    case_id = e.case_id;
+    action = e.action;
+    from = e.from_status;
+    to = e.to_status;
+    reason = e.reason;
+    prev = e.prev_hash;
+    hash = e.hash;
+    ins.execute(true);
+  }
+  tx << "UPDATE audit_head SET last_seq = :s, last_hash = :h WHERE id = 1", soci::use(last_seq), soci::use(last_hash);
+  return sdk::Status::Ok();
 }
 
 std::vector<AuditEntry> AuditLog::list_for_case(const std::string& case_id) {

@@ -21,6 +21,11 @@ class AuditLog {
 
   // Assigns seq, prev_hash and hash. Returns the stored entry.
   sdk::Result<AuditEntry> append(const AuditEntry& entry);
+  // Appends `entries` in order inside the caller's write transaction on `tx`
+  // (the head row is read FOR UPDATE on MariaDB and written once); assigns
+  // seq, prev_hash and hash in place. Throws on a database error, so the
+  // caller's transaction rolls back with everything it wrote.
+  sdk::Status append_in(soci::session& tx, std::vector<AuditEntry>& entries);
   // Oldest first. Empty on a database error (logged).
   std::vector<AuditEntry> list_for_case(const std::string& case_id);
   // Walks the whole chain; reports the first seq that does not chain

@@ -55,6 +55,16 @@ std::string CandidateRepo::normalise_id_number(std::string_view id_number) {
 
 sdk::Result<Candidate> CandidateRepo::find_or_create(const std::string& province,
                                                      const sdk::DeclaredIdentity& identity, TimePoint now) {
+  try {
+    auto s = db_.session();
+    return find_or_create(*s, province, identity, now);
+  } catch (const std::exception& e) {
+    return database_error(e);
+  }
+}
+
+sdk::Result<Candidate> CandidateRepo::find_or_create(soci::session& s, const std::string& province,
+                                                     const sdk::DeclaredIdentity& identity, TimePoint now) {
   std::string idn = normalise_id_number(identity.id_number);
   if (idn.empty())
     return sdk::make_error("ID_NUMBER_REQUIRED", "an ID number is required", "请填写证件号码", "id_number");
@@ -62,8 +72,7 @@ sdk::Result<Candidate> CandidateRepo::find_or_create(const std::string& province
     return sdk::make_error("BAD_PROVINCE", "province must be 1..32 characters", "省份代码无效", "province");
   const std::string hash = keys_.keyed_hash(idn);
   try {
-    auto s = db_.session();
-    if (auto found = select_by_hash(*s, province, hash, keys_)) return std::move(*found);
+    if (auto found = select_by_hash(s, province, hash, keys_)) return std::move(*found);
     Candidate c;
     c.id = random_id();
     c.province = province;
@@ -78,7 +87,7 @@ sdk::Result<Candidate> CandidateRepo::find_or_create(const std::string& province
     std::string phone_enc = keys_.encrypt(c.phone, aad(c.id, "phone"));
     std::string created = sql::to_db(now);
     try {
-      *s << "INSERT INTO candidates (id, province, id_hash, name_enc, id_number_enc, phone_enc, sex, created_at) "
+      s << "INSERT INTO candidates (id, province, id_hash, name_enc, id_number_enc, phone_enc, sex, created_at) "
             "VALUES (:id, :p, :h, :n, :i, :ph, :sex, :t)",
           soci::use(c.id), soci::use(province), soci::use(hash), soci::use(name_enc), soci::use(idn_enc),
           soci::use(phone_enc), soci::use(c.sex), soci::use(created);
@@ -86,7 +95,7 @@ sdk::Result<Candidate> CandidateRepo::find_or_create(const std::string& province
     } catch (const std::exception& e) {
       // Lost a race with another request for the same person: use theirs.
       if (!sql::is_duplicate_key(e)) throw;
-      if (auto found = select_by_hash(*s, province, hash, keys_)) return std::move(*found);
+      if (auto found = select_by_hash(s, province, hash, keys_)) return std::move(*found);
       throw;
     }
   } catch (const std::exception& e) {

@@ -21,6 +21,9 @@ class CandidateRepo {
   sdk::Result<Candidate> find_or_create(const std::string& province,
                                         const sdk::DeclaredIdentity& identity,
                                         TimePoint now = std::chrono::system_clock::now());
+  // The same on the caller's session (inside its transaction, e.g. Cases::open_many).
+  sdk::Result<Candidate> find_or_create(soci::session& s, const std::string& province,
+                                        const sdk::DeclaredIdentity& identity, TimePoint now);
   // Error NOT_FOUND when unknown.
   sdk::Result<Candidate> get(const std::string& id);
   std::optional<std::string> find_id(const std::string& province, const std::string& id_number);

@@ -71,17 +71,25 @@ bool exists(soci::session& s, const std::string& id) {
 }  // namespace
 
 sdk::Status CaseRepo::insert(const CaseRecord& c) {
+  try {
+    auto s = db_.session();
+    return insert(*s, c);
+  } catch (const std::exception& e) {
+    return database_error(e);
+  }
+}
+
+sdk::Status CaseRepo::insert(soci::session& s, const CaseRecord& c) {
   if (c.id.empty() || c.candidate_id.empty())
     return sdk::make_error("BAD_CASE", "case id and candidate id are required", "案件编号和考生编号不能为空");
   try {
-    auto s = db_.session();
     std::string identity = keys_.encrypt(identity_to_json(c.identity).dump(), aad(c.id));
     int attempt = c.attempt, expedited = c.expedited ? 1 : 0;
     long long version = c.version;
     auto due = sql::nullable(c.due_at), submitted = sql::nullable(c.submitted_at),
          decided = sql::nullable(c.decided_at);
     std::string created = sql::to_db(c.created_at), updated = sql::to_db(c.updated_at);
-    *s << "INSERT INTO cases (" << kColumns
+    s << "INSERT INTO cases (" << kColumns
        << ") VALUES (:id, :cand, :prov, :chan, :sess, :st, :tok, :ident, :att, :exp, :due, :cr, :up, :sub, :dec, :ver)",
         soci::use(c.id), soci::use(c.candidate_id), soci::use(c.province), soci::use(c.channel),
         soci::use(c.exam_session), soci::use(c.status), soci::use(c.citizen_token_hash), soci::use(identity),
@@ -204,13 +212,17 @@ std::optional<std::string> CaseRepo::latest_for_candidate(const std::string& can
   }
 }
 
+std::vector<CaseRecord> CaseRepo::list_for_candidate(soci::session& s, const std::string& candidate_id) {
+  soci::rowset<soci::row> rows = (s.prepare << "SELECT " << kColumns
+                                            << " FROM cases WHERE candidate_id = :c ORDER BY created_at, attempt, id",
+                                  soci::use(candidate_id));
+  return collect(rows, keys_);
+}
+
 std::vector<CaseRecord> CaseRepo::list_for_candidate(const std::string& candidate_id) {
   try {
     auto s = db_.session();
-    soci::rowset<soci::row> rows = (s->prepare << "SELECT " << kColumns
-                                               << " FROM cases WHERE candidate_id = :c ORDER BY created_at, attempt, id",
-                                    soci::use(candidate_id));
-    return collect(rows, keys_);
+    return list_for_candidate(*s, candidate_id);
   } catch (const std::exception& e) {
     log_event(spdlog::level::err, "case list failed", {{"error", e.what()}});
     return {};

@@ -18,6 +18,8 @@ class CaseRepo {
 
   // Error CASE_EXISTS when the id is taken.
   sdk::Status insert(const CaseRecord& c);
+  // The same on the caller's session (inside its transaction, e.g. Cases::open_many).
+  sdk::Status insert(soci::session& s, const CaseRecord& c);
   // Error NOT_FOUND.
   sdk::Result<CaseRecord> get(const std::string& id);
   sdk::Result<CaseRecord> by_token_hash(const std::string& citizen_token_hash);
@@ -37,6 +39,8 @@ class CaseRepo {
   // The newest case (by created_at) of the candidate.
   std::optional<std::string> latest_for_candidate(const std::string& candidate_id);
   std::vector<CaseRecord> list_for_candidate(const std::string& candidate_id);
+  // On the caller's session; throws on a database error (the caller's transaction rolls back).
+  std::vector<CaseRecord> list_for_candidate(soci::session& s, const std::string& candidate_id);
 
   // Setters; each bumps version and sets updated_at = the given time. Error NOT_FOUND.
   sdk::Status set_submitted_at(const std::string& id, TimePoint t);

@@ -16,7 +16,7 @@ TEST(NotifierLoader, LoadsANotifierAndReachesItWithoutRtti) {
   auto lib = open_plugin(test_plugin("test_notifier_good"));
   ASSERT_TRUE(lib) << lib.error().message;
   EXPECT_EQ(lib->kind, "notifier");
-  EXPECT_EQ(lib->sdk_minor, 2u);
+  EXPECT_EQ(lib->sdk_minor, sdk::kSdkMinor);
   sdk::testing::FakeHost host;
   auto obj = create_plugin(*lib, nlohmann::json::object(), host);
   ASSERT_TRUE(obj) << obj.error().message;

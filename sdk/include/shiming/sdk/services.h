@@ -73,6 +73,14 @@ struct OpenedCase {
   std::string citizen_token;  // lets the citizen see and complete only this case
 };
 
+// SDK 1.3: what one pipeline step found about a case (the verifier's details stay in the host).
+struct FindingSummary {
+  std::string step;
+  std::string verifier;
+  std::string outcome;  // pass, fail, needs_review, error, retry
+  std::vector<std::string> reasons;  // reason codes
+};
+
 class Cases {
  public:
   virtual ~Cases() = default;
@@ -88,6 +96,35 @@ class Cases {
   // The newest case of the candidate with this ID number in the province.
   virtual Result<std::string> find_by_id_number(const std::string& province,
                                                 const std::string& id_number) = 0;
+
+  // SDK 1.3 (the host refuses plugins built for a newer minor version, so a
+  // plugin may rely on these; the defaults keep older hosts' fakes compiling).
+  //
+  // Opens several cases with exactly the checks of open(), one result per
+  // request in order; the host writes a whole chunk (candidates, cases, one
+  // audit record each) in one transaction. A request refused by the checks
+  // (CASE_EXISTS, SESSION_NOT_FOUND ...) gets its error and does not stop the
+  // others; a database failure fails every request of the call (none opened).
+  virtual std::vector<Result<OpenedCase>> open_many(const std::vector<OpenCaseRequest>& requests,
+                                                    const Actor& actor) {
+    std::vector<Result<OpenedCase>> out;
+    out.reserve(requests.size());
+    for (const auto& r : requests) out.push_back(open(r, actor));
+    return out;
+  }
+  // The newest finding of each pipeline step of the case, in pipeline order.
+  virtual Result<std::vector<FindingSummary>> findings(const std::string& case_id) {
+    (void)case_id;
+    return Error{"NOT_SUPPORTED", "This host does not report findings to plugins.", "本服务不支持该操作。", ""};
+  }
+  // A reviewer's decision, the same as POST /api/v1/review/{case}/decision:
+  // approve -> verified, reject -> rejected with reason codes; state change,
+  // audit record and decision record.
+  virtual Status decide(const std::string& case_id, bool approve, const std::vector<std::string>& reasons,
+                        const std::string& comment, const Actor& actor) {
+    (void)case_id, (void)approve, (void)reasons, (void)comment, (void)actor;
+    return Error{"NOT_SUPPORTED", "This host does not take decisions from plugins.", "本服务不支持该操作。", ""};
+  }
 };
 
 class EvidenceStore {

@@ -5,7 +5,8 @@
 // guarded by struct_size).
 #define SHIMING_SDK_VERSION_MAJOR 1
 // 1.1: CaseView.due_at. 1.2: the Notifier kind (notifier.h), Host::data_dir().
-#define SHIMING_SDK_VERSION_MINOR 2
+// 1.3: Cases::open_many, Cases::findings, Cases::decide.
+#define SHIMING_SDK_VERSION_MINOR 3
 
 namespace shiming::sdk {
 inline constexpr unsigned kSdkMajor = SHIMING_SDK_VERSION_MAJOR;
