@@ -10,6 +10,7 @@
 #include <chrono>
 #include <fstream>
 #include <random>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -111,6 +112,38 @@ class EnterpriseFlow : public ::testing::TestWithParam<std::string> {
 
   std::string case_status(const std::string& id, const std::string& staff_token) {
     return api_->call("GET", "/api/v1/cases/" + id, "", staff_token).json().value("status", "");
+  }
+
+  // Registers an enterprise in the province's register (201).
+  void register_enterprise(const std::string& admin, const std::string& province, const std::string& id) {
+    auto r = api_->json("PUT", std::string(kPrefix) + "/provinces/" + province + "/enterprises/" + id,
+                        {{"name", "测试企业" + id}, {"credit_code", "91110105MA01ABCD13"}, {"valid_from", "2020-01-01"},
+                         {"valid_until", "2099-12-31"}},
+                        admin);
+    ASSERT_EQ(r.status, 201) << r.body;
+  }
+
+  // Uploads a roster and waits for its import.
+  Json import(const std::string& csv, const std::string& hr) {
+    auto up = api_->call("POST", std::string(kPrefix) + "/batches", csv, hr, "text/csv");
+    EXPECT_EQ(up.status, 202) << up.body;
+    return wait_batch(up.json().value("batch_id", ""), hr);
+  }
+
+  std::map<int, Json> employees_by_row(const std::string& batch, const std::string& hr) {
+    std::map<int, Json> out;
+    auto emp = api_->call("GET", std::string(kPrefix) + "/batches/" + batch + "/employees?links=true&limit=1000", "", hr);
+    EXPECT_EQ(emp.status, 200) << emp.body;
+    auto j = emp.json();
+    for (const auto& e : j["employees"]) out[e["row"].get<int>()] = e;
+    return out;
+  }
+
+  void wait_status(const std::string& case_id, const std::string& staff, const std::string& want) {
+    std::string st;
+    for (int i = 0; i < 400 && (st = case_status(case_id, staff)) != want; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_EQ(st, want) << case_id;
   }
 
   std::unique_ptr<HostProcess> host_;
@@ -280,6 +313,11 @@ TEST_P(EnterpriseFlow, RosterToBatchReview) {
   EXPECT_EQ(acc.json()["left_for_review"].size(), 2u);
   EXPECT_EQ(case_status(by_row[2]["case_id"], reviewer), "verified");
   EXPECT_EQ(case_status(by_row[10]["case_id"], reviewer), "verified");
+  // Each accepted case has the decision record the single-case review writes.
+  auto view = api_->call("GET", "/api/v1/review/" + by_row[2]["case_id"].get<std::string>(), "", reviewer).json();
+  ASSERT_EQ(view["decisions"].size(), 1u) << view.dump();
+  EXPECT_EQ(view["decisions"][0]["decision"], "verified");
+  EXPECT_NE(view["decisions"][0].value("comment", "").find(batch), std::string::npos);
   EXPECT_EQ(case_status(by_row[4]["case_id"], reviewer), "pending_review");
   // A flagged one, looked at individually.
   std::string flagged_case = by_row[4]["case_id"];
@@ -288,6 +326,176 @@ TEST_P(EnterpriseFlow, RosterToBatchReview) {
   EXPECT_EQ(dec.status, 200) << dec.body;
   EXPECT_EQ(api_->call("POST", std::string(kPrefix) + "/batches/" + batch + "/accept-clean", "", other_reviewer).status,
             404);
+}
+
+// HR accounts bound and unbound through the API by the province's admins.
+TEST_P(EnterpriseFlow, HrBindingThroughTheApi) {
+  std::string admin = login("admin", "entprov");
+  std::string other_admin = login("admin", "entother");
+  register_enterprise(admin, "entprov", "acme");
+  register_enterprise(admin, "entprov", "beta");
+  // An HR account created for beta; shimingctl prints its user id.
+  std::string name = "hr_api_" + std::to_string(rng_()), out;
+  ASSERT_EQ(ctl({"user", "add", name, "--province", "entprov", "--role", "enterprise_hr", "--enterprise", "beta"}, out,
+                std::string(kPassword) + "\n"),
+            0)
+      << out;
+  auto at = out.find("created: ");
+  ASSERT_NE(at, std::string::npos) << out;
+  std::string user_id = out.substr(at + 9, out.find_first_of("\r\n", at) - at - 9);
+  auto signed_in = api_->json("POST", "/api/v1/auth/login", {{"username", name}, {"password", kPassword}});
+  std::string hr = signed_in.json().value("token", "");
+  ASSERT_FALSE(hr.empty()) << signed_in.body;
+  auto me = api_->call("GET", std::string(kPrefix) + "/me", "", hr);
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(me.json()["enterprise_id"], "beta");
+
+  std::string bindings = std::string(kPrefix) + "/provinces/entprov/hr-bindings";
+  // Not in the register; another province's admin; HR itself; a body without the user.
+  auto missing = api_->json("POST", bindings, {{"user_id", user_id}, {"enterprise_id", "nope"}}, admin);
+  EXPECT_EQ(missing.status, 422);
+  EXPECT_EQ(error_code(missing), "QUALIFICATION_MISSING");
+  EXPECT_EQ(api_->json("POST", bindings, {{"user_id", user_id}, {"enterprise_id", "acme"}}, other_admin).status, 403);
+  EXPECT_EQ(api_->json("POST", bindings, {{"user_id", user_id}, {"enterprise_id", "acme"}}, hr).status, 403);
+  EXPECT_EQ(error_code(api_->json("POST", bindings, {{"enterprise_id", "acme"}}, admin)), "MISSING_FIELD");
+  EXPECT_EQ(api_->call("GET", std::string(kPrefix) + "/me", "", hr).json()["enterprise_id"], "beta");
+
+  auto bound = api_->json("POST", bindings, {{"user_id", user_id}, {"enterprise_id", "acme"}}, admin);
+  ASSERT_EQ(bound.status, 200) << bound.body;
+  me = api_->call("GET", std::string(kPrefix) + "/me", "", hr);
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(me.json()["enterprise_id"], "acme");
+  EXPECT_TRUE(me.json()["qualified"].get<bool>());
+
+  EXPECT_EQ(api_->call("DELETE", bindings + "/" + user_id, "", other_admin).status, 403);
+  auto unbound = api_->call("DELETE", bindings + "/" + user_id, "", admin);
+  ASSERT_EQ(unbound.status, 200) << unbound.body;
+  EXPECT_EQ(unbound.json()["unbound"], "acme");
+  EXPECT_EQ(error_code(api_->call("GET", std::string(kPrefix) + "/me", "", hr)), "HR_NOT_BOUND");
+  EXPECT_EQ(api_->call("POST", std::string(kPrefix) + "/batches", "name,id_number,phone,exam_session\n", hr, "text/csv")
+                .status,
+            403);
+  EXPECT_EQ(api_->call("DELETE", bindings + "/" + user_id, "", admin).status, 404);
+}
+
+// entother submits all or nothing; its pipeline sends a region code outside GB/T 2260 to a person,
+// so accept-clean leaves that case for individual review with the finding that did not pass.
+TEST_P(EnterpriseFlow, AllOrNothingAndAcceptCleanFindings) {
+  std::string admin = login("admin", "entother");
+  register_enterprise(admin, "entother", "gamma");
+  std::string hr = login("enterprise_hr", "entother", "gamma");
+  std::string known = make_id_number(rng_, "110105", "19880512", 'M');
+  std::string unknown_region = make_id_number(rng_, "990101", "19910220", 'F');
+  auto b = import("name,id_number,phone,exam_session\r\n"
+                  "王一," + known + ",13900000001,2026-11\r\n"
+                  "李二," + unknown_region + ",13900000002,2026-11\r\n",
+                  hr);
+  ASSERT_EQ(b["state"], "ready") << b.dump();
+  std::string batch = b["id"];
+  auto by_row = employees_by_row(batch, hr);
+  ASSERT_EQ(by_row.size(), 2u) << b.dump();
+  std::string face = read_file("/usr/lib/python3/dist-packages/skimage/data/astronaut.png");
+  ASSERT_FALSE(face.empty());
+  auto upload_face = [&](int row) {
+    auto put = api_->call("PUT", "/api/v1/cases/" + by_row[row]["case_id"].get<std::string>() + "/documents/face", face,
+                          by_row[row]["token"], "image/png");
+    EXPECT_EQ(put.status, 200) << put.body;
+  };
+  upload_face(2);
+  // One employee has not done the check: nothing is submitted, the answer lists the row.
+  auto refused = api_->call("POST", std::string(kPrefix) + "/batches/" + batch + "/submit", "", hr);
+  ASSERT_EQ(refused.status, 409) << refused.body;
+  EXPECT_EQ(error_code(refused), "BATCH_INCOMPLETE");
+  EXPECT_EQ(refused.json()["rows"], Json::array({3}));
+  std::string reviewer = login("reviewer", "entother");
+  EXPECT_EQ(case_status(by_row[2]["case_id"], reviewer), "collecting");
+  EXPECT_EQ(api_->call("GET", std::string(kPrefix) + "/batches/" + batch + "/rows", "", reviewer).status, 404);
+  // Once everyone is done the whole batch goes.
+  upload_face(3);
+  auto sub = api_->call("POST", std::string(kPrefix) + "/batches/" + batch + "/submit", "", hr);
+  ASSERT_EQ(sub.status, 202) << sub.body;
+  EXPECT_EQ(sub.json()["submitted"], 2);
+  EXPECT_EQ(sub.json()["incomplete"], 0);
+  for (int row : {2, 3}) wait_status(by_row[row]["case_id"], reviewer, "pending_review");
+
+  auto acc = api_->call("POST", std::string(kPrefix) + "/batches/" + batch + "/accept-clean", "", reviewer);
+  ASSERT_EQ(acc.status, 200) << acc.body;
+  EXPECT_EQ(acc.json()["accepted"], 1);
+  ASSERT_EQ(acc.json()["left_for_review"].size(), 1u) << acc.body;
+  auto left = acc.json()["left_for_review"][0];
+  EXPECT_EQ(left["row"], 3);
+  ASSERT_EQ(left["findings"].size(), 1u) << left.dump();
+  EXPECT_EQ(left["findings"][0]["verifier"], "id_number");
+  EXPECT_EQ(left["findings"][0]["outcome"], "needs_review");
+  EXPECT_EQ(case_status(by_row[2]["case_id"], reviewer), "verified");
+  EXPECT_EQ(case_status(by_row[3]["case_id"], reviewer), "pending_review");
+  auto view = api_->call("GET", "/api/v1/review/" + by_row[3]["case_id"].get<std::string>(), "", reviewer).json();
+  EXPECT_TRUE(view["decisions"].empty());
+}
+
+// A host killed (SIGKILL) in the middle of an import: after the restart the accepted upload is
+// imported to the end from its stored copy, and no row gets a second case.
+TEST_P(EnterpriseFlow, ImportResumesAfterAKill) {
+  std::string admin = login("admin", "entprov");
+  register_enterprise(admin, "entprov", "acme");
+  std::string hr = login("enterprise_hr", "entprov", "acme");
+  const int rows = 3000;
+  std::string csv = "name,id_number,phone,exam_session\n";
+  std::set<std::string> ids;
+  while (static_cast<int>(ids.size()) < rows) {
+    char birth[16];
+    std::snprintf(birth, sizeof birth, "19%02u%02u%02u", static_cast<unsigned>(60 + rng_() % 40),
+                  static_cast<unsigned>(1 + rng_() % 12), static_cast<unsigned>(1 + rng_() % 28));
+    auto id = make_id_number(rng_, "110105", birth, rng_() % 2 ? 'F' : 'M');
+    if (!ids.insert(id).second) continue;
+    csv += "张三," + id + ",138" + std::to_string(10000000 + ids.size()) + ",2026-11\n";
+  }
+  auto up = api_->call("POST", std::string(kPrefix) + "/batches", csv, hr, "text/csv");
+  ASSERT_EQ(up.status, 202) << up.body;
+  std::string batch = up.json()["batch_id"];
+  // Kill once some cases are opened and stored, well before the end.
+  Json b;
+  for (int i = 0; i < 2000; ++i) {
+    b = api_->call("GET", std::string(kPrefix) + "/batches/" + batch, "", hr).json();
+    if (b["progress"].value("through_row", 0) > 0 || b.value("state", "") == "ready") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  host_->kill_hard();
+  ASSERT_EQ(b.value("state", ""), "importing") << b.dump();
+  int opened_before = b["progress"].value("cases_opened", 0);
+  ASSERT_GT(opened_before, 0);
+  ASSERT_LT(opened_before, rows);
+
+  ASSERT_TRUE(host_->start()) << host_->log_text();
+  api_ = std::make_unique<Api>(host_->port());
+  b = wait_batch(batch, hr);
+  ASSERT_EQ(b["state"], "ready") << b.dump() << host_->log_text();
+  EXPECT_EQ(b["summary"]["rows"], rows);
+  EXPECT_EQ(b["summary"]["clean_rows"], rows);
+  auto rep = api_->call("GET", std::string(kPrefix) + "/batches/" + batch + "/report", "", hr).json();
+  EXPECT_TRUE(rep["issues"].empty()) << rep["issues"].dump().substr(0, 500);
+  // Every row has exactly one case, with the employee's link; no case of the batch twice.
+  std::set<std::string> cases;
+  std::set<int> seen_rows;
+  for (int offset = 0; offset < rows; offset += 1000) {
+    auto page = api_->call("GET", std::string(kPrefix) + "/batches/" + batch + "/employees?links=true&limit=1000&offset=" +
+                                      std::to_string(offset),
+                           "", hr)
+                    .json();
+    EXPECT_EQ(page["total"], rows);
+    for (const auto& e : page["employees"]) {
+      cases.insert(e["case_id"].get<std::string>());
+      seen_rows.insert(e["row"].get<int>());
+      EXPECT_TRUE(e["token"].get<std::string>().rfind("ct_", 0) == 0 ||
+                  e["flags"] == Json::array({"LINK_LOST_ON_RESTART"}))
+          << e.dump();
+    }
+  }
+  EXPECT_EQ(cases.size(), static_cast<std::size_t>(rows));
+  EXPECT_EQ(seen_rows.size(), static_cast<std::size_t>(rows));
+  // The audit chain holds across the kill (one case_opened record per case).
+  std::string out;
+  EXPECT_EQ(ctl({"audit", "verify"}, out), 0) << out;
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, EnterpriseFlow, ::testing::Values("sqlite", "mariadb"));

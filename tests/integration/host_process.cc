@@ -56,6 +56,8 @@ bool HostProcess::start() {
                                                : options_.database_url);
   for (const auto& a : options_.extra_args) args.push_back(a);
 
+  // The child truncates the log too, but a restart must not read the previous run's port before it does.
+  std::ofstream(log_file_, std::ios::trunc).close();
   pid_ = fork();
   if (pid_ < 0) return false;
   if (pid_ == 0) {

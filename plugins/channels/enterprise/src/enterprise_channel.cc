@@ -83,17 +83,29 @@ sdk::Result<EnterpriseSettings> parse_enterprise_settings(const nlohmann::json& 
 }
 
 EnterpriseChannel::EnterpriseChannel(const sdk::PluginInit& init) : host_(init.host) {
-  // A roster being imported when a host stopped is not resumed: the batch says so and HR uploads again.
+  // Rosters accepted (202) but not fully imported when the host stopped are imported again from
+  // their stored upload; the import skips the rows already done. Without a stored upload (a batch
+  // from before uploads were kept) the batch fails and HR uploads again.
   for (const auto& province : host_.provinces())
     for (auto& [qkey, q] : host_.records().list(kQualifications, province))
-      for (auto& [bid, b] : host_.records().list(kBatches, qkey))
-        if (b.value("state", "") == "importing") {
-          b["state"] = "failed";
-          b["error"] = {{"code", "IMPORT_INTERRUPTED"},
-                        {"message", "The import was interrupted by a restart of the hub. Upload the roster again."},
-                        {"message_zh", "导入因系统重启中断，请重新上传名单。"}};
-          (void)host_.records().put(kBatches, bid, b, qkey);
+      for (auto& [bid, b] : host_.records().list(kBatches, qkey)) {
+        std::string state = b.value("state", "");
+        if (state != "importing" && state != "queued") continue;
+        auto body = load_upload(bid);
+        auto creator = b.value("created_by", "");
+        if (body && !creator.empty()) {
+          sdk::Actor actor{"enterprise_hr", creator, b.value("province", ""), "hr:" + creator};
+          queued_bytes_ += body->size();
+          queue_.push_back({bid, std::move(*body), actor});
+          host_.logger().info("enterprise: roster " + bid + " (" + state + ") will be imported after the restart");
+          continue;
         }
+        b["state"] = "failed";
+        b["error"] = {{"code", "IMPORT_INTERRUPTED"},
+                      {"message", "The import was interrupted by a restart of the hub. Upload the roster again."},
+                      {"message_zh", "导入因系统重启中断，请重新上传名单。"}};
+        (void)host_.records().put(kBatches, bid, b, qkey);
+      }
   worker_ = std::thread([this] { loop(); });
 }
 
@@ -139,7 +151,9 @@ std::vector<sdk::RouteSpec> EnterpriseChannel::routes() const {
           {"employees", "GET", "/batches/{id}/employees", {"enterprise_hr"}, 1024},
           {"submit", "POST", "/batches/{id}/submit", {"enterprise_hr"}, 1024},
           {"rows", "GET", "/batches/{id}/rows", {"reviewer", "admin"}, 1024},
-          {"accept_clean", "POST", "/batches/{id}/accept-clean", {"reviewer", "admin"}, 1024}};
+          {"accept_clean", "POST", "/batches/{id}/accept-clean", {"reviewer", "admin"}, 1024},
+          {"bind_hr", "POST", "/provinces/{province}/hr-bindings", {"admin"}, 4096},
+          {"unbind_hr", "DELETE", "/provinces/{province}/hr-bindings/{user}", {"admin"}, 1024}};
 }
 
 sdk::HttpResponse EnterpriseChannel::serve(const std::string& id, const sdk::HttpRequest& r) {
@@ -155,6 +169,8 @@ sdk::HttpResponse EnterpriseChannel::serve(const std::string& id, const sdk::Htt
   if (id == "submit") return submit(r);
   if (id == "rows") return rows(r);
   if (id == "accept_clean") return accept_clean(r);
+  if (id == "bind_hr") return bind_hr_route(r);
+  if (id == "unbind_hr") return unbind_hr_route(r);
   return ChannelBase::serve(id, r);
 }
 

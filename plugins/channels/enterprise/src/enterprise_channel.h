@@ -20,6 +20,8 @@
 //   POST /batches/{id}/submit                       submit the batch (enterprise_hr)
 //   GET  /batches/{id}/rows                         rows with flags and case status (reviewer, admin)
 //   POST /batches/{id}/accept-clean                 approve every clean pending case (reviewer, admin)
+//   POST /provinces/{province}/hr-bindings          bind an HR account to an enterprise (admin)
+//   DELETE /provinces/{province}/hr-bindings/{user} unbind it (admin)
 #pragma once
 
 #include <atomic>
@@ -38,7 +40,10 @@ inline constexpr int kDefaultSlaWorkingDays = 10;
 inline constexpr const char* kBatches = "enterprise.batch";
 inline constexpr const char* kRowChunks = "enterprise.rows";
 inline constexpr const char* kReports = "enterprise.report";
-inline constexpr std::size_t kRowsPerChunk = 500;
+inline constexpr const char* kUploads = "enterprise.upload";   // accepted roster files until imported
+inline constexpr const char* kRefusals = "enterprise.refused";  // rows the hub refused, while importing
+inline constexpr std::size_t kRowsPerChunk = 500;                // also the chunk of cases opened at once
+inline constexpr std::size_t kUploadPart = 1u << 20;
 
 struct EnterpriseSettings {
   std::string submission = "complete_only";  // or all_or_nothing
@@ -57,7 +62,7 @@ sdk::Result<EnterpriseSettings> parse_enterprise_settings(const nlohmann::json& 
 class EnterpriseChannel : public sdk::ChannelBase {
  public:
   explicit EnterpriseChannel(const sdk::PluginInit& init);
-  ~EnterpriseChannel() override;  // finishes the import in progress, drops queued ones (marked failed on restart)
+  ~EnterpriseChannel() override;  // stops the import in progress; it and queued ones resume on restart
 
   static sdk::ConfigSchema config_schema() { return {}; }
   static sdk::ConfigSchema rules_schema() { return enterprise_rules_schema(); }
@@ -91,6 +96,10 @@ class EnterpriseChannel : public sdk::ChannelBase {
   sdk::Status save_rows(const std::string& batch_id, const std::vector<nlohmann::json>& rows);
   nlohmann::json employee_json(const nlohmann::json& row, const EnterpriseSettings& s, bool links);
   std::string today() const;
+  // The accepted roster file, kept encrypted in the record store until its import ends.
+  sdk::Status store_upload(const std::string& batch_id, const std::string& body);
+  std::optional<std::string> load_upload(const std::string& batch_id);
+  void drop_upload(const std::string& batch_id);  // and the import's refusals, once it ended
 
   sdk::HttpResponse list_enterprises(const sdk::HttpRequest& r);
   sdk::HttpResponse put_enterprise(const sdk::HttpRequest& r);
@@ -104,6 +113,8 @@ class EnterpriseChannel : public sdk::ChannelBase {
   sdk::HttpResponse submit(const sdk::HttpRequest& r);
   sdk::HttpResponse rows(const sdk::HttpRequest& r);
   sdk::HttpResponse accept_clean(const sdk::HttpRequest& r);
+  sdk::HttpResponse bind_hr_route(const sdk::HttpRequest& r);
+  sdk::HttpResponse unbind_hr_route(const sdk::HttpRequest& r);
 
   void run_import(Job& job);
   void loop();

@@ -4,7 +4,9 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "enterprise_channel.h"
 #include "roster.h"
@@ -156,6 +158,40 @@ sdk::Status EnterpriseChannel::save_rows(const std::string& batch_id, const std:
   return sdk::Status::Ok();
 }
 
+sdk::Status EnterpriseChannel::store_upload(const std::string& batch_id, const std::string& body) {
+  static const char* hex = "0123456789abcdef";
+  for (std::size_t start = 0, part = 0; start < body.size(); start += kUploadPart, ++part) {
+    std::size_t n = std::min(kUploadPart, body.size() - start);
+    std::string enc;
+    enc.reserve(2 * n);
+    for (std::size_t i = start; i < start + n; ++i) {
+      auto c = static_cast<unsigned char>(body[i]);
+      enc += hex[c >> 4];
+      enc += hex[c & 15];
+    }
+    if (auto s = host_.records().put(kUploads, chunk_key(batch_id, part), {{"hex", enc}}, batch_id); !s) return s;
+  }
+  return sdk::Status::Ok();
+}
+
+std::optional<std::string> EnterpriseChannel::load_upload(const std::string& batch_id) {
+  auto parts = host_.records().list(kUploads, batch_id);
+  if (parts.empty()) return std::nullopt;
+  std::string body;
+  auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+  for (const auto& [key, part] : parts) {  // keys sort in part order
+    const auto& enc = part["hex"].get_ref<const std::string&>();
+    for (std::size_t i = 0; i + 1 < enc.size(); i += 2)
+      body += static_cast<char>((nibble(enc[i]) << 4) | nibble(enc[i + 1]));
+  }
+  return body;
+}
+
+void EnterpriseChannel::drop_upload(const std::string& batch_id) {
+  for (const auto& [key, part] : host_.records().list(kUploads, batch_id)) (void)host_.records().remove(kUploads, key);
+  (void)host_.records().remove(kRefusals, batch_id);
+}
+
 json EnterpriseChannel::employee_json(const json& row, const EnterpriseSettings& s, bool links) {
   json j = {{"row", row["row"]}, {"name", row["name"]}, {"id_number", row["id_number"]},
             {"case_id", row["case_id"]}, {"flags", row["flags"]}, {"submitted", row.value("submitted", false)}};
@@ -239,8 +275,15 @@ HttpResponse EnterpriseChannel::upload(const sdk::HttpRequest& r) {
     if (queued_bytes_ + r.body.size() > kMaxQueuedBytes)
       return fail(503, "IMPORT_BUSY", "Too many rosters are being imported; try again in a minute.",
                   "正在导入的名单过多，请稍后再试。");
-    if (auto s = host_.records().put(kBatches, batch, b, qualification_key(hr->province, hr->enterprise)); !s)
+    // The upload is kept (encrypted, in the record store) until its import ends, so a restart resumes it.
+    if (auto s = store_upload(batch, r.body); !s) {
+      drop_upload(batch);
       return error_of(s.error());
+    }
+    if (auto s = host_.records().put(kBatches, batch, b, qualification_key(hr->province, hr->enterprise)); !s) {
+      drop_upload(batch);
+      return error_of(s.error());
+    }
     queued_bytes_ += r.body.size();
     queue_.push_back({batch, r.body, r.actor});
   }
@@ -261,65 +304,178 @@ void EnterpriseChannel::run_import(Job& job) {
   std::string province = b.value("province", ""), enterprise = b.value("enterprise_id", "");
   std::string index = qualification_key(province, enterprise);
   auto save_batch = [&] { (void)host_.records().put(kBatches, batch, b, index); };
+  auto fail_batch = [&](const sdk::Error& e) {
+    b["state"] = "failed";
+    b["error"] = {{"code", e.code}, {"message", e.message}, {"message_zh", e.message_zh}};
+    save_batch();
+    drop_upload(batch);
+  };
   auto raw = host_.channel_settings(province, "enterprise");
   auto settings = raw ? parse_enterprise_settings(*raw) : sdk::Result<EnterpriseSettings>(sdk::make_error(
                                                               "CHANNEL_DISABLED", "The enterprise channel is not open in this province.",
                                                               "本省未开通企业集体认证渠道。"));
-  if (!settings) {
-    b["state"] = "failed";
-    b["error"] = {{"code", settings.error().code}, {"message", settings.error().message},
-                  {"message_zh", settings.error().message_zh}};
-    save_batch();
-    return;
+  if (!settings) return fail_batch(settings.error());
+
+  // A resumed import (the host stopped after the upload was accepted) starts from what is stored:
+  // the rows whose cases were opened and the rows the hub refused, up to `through_row`. The file is
+  // read again from the start (duplicates need every row) and nothing before that row is opened again.
+  std::vector<json> rows;       // the batch's case rows, in file order
+  std::vector<RowIssue> extra;  // rows refused when their case was opened
+  std::size_t through = 0;
+  const bool resumed = b.value("state", "") == "importing";
+  if (resumed) {
+    rows = load_rows(batch);
+    through = b["progress"].value("through_row", std::size_t{0});
+    if (auto refused = host_.records().get(kRefusals, batch))
+      for (const auto& e : (*refused)["issues"])
+        extra.push_back({e.value("row", std::size_t{0}), e.value("field", ""), e.value("code", ""),
+                         e.value("message", ""), e.value("message_zh", "")});
+    // Anything a stopped import wrote past its last durable point is dropped; those rows come again.
+    std::erase_if(rows, [&](const json& r) { return r.value("row", std::size_t{0}) > through; });
+    std::erase_if(extra, [&](const RowIssue& e) { return e.row > through; });
+    host_.logger().info("enterprise: roster " + batch + " resumed after row " + std::to_string(through) + " (" +
+                        std::to_string(rows.size()) + " cases already opened)");
   }
   b["state"] = "importing";
   save_batch();
 
+  std::unordered_map<std::size_t, std::size_t> row_at;  // CSV row -> index in rows (resume)
+  std::unordered_set<std::string> ours;                 // case ids of this batch (resume)
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    row_at[rows[i].value("row", std::size_t{0})] = i;
+    ours.insert(rows[i].value("case_id", ""));
+  }
+  std::unordered_map<std::string, std::string> orphans;  // normalised ID -> case of this batch opened, not recorded
+
   RosterContext ctx;
   // Exam sessions: whatever the host accepts when the case is opened (SESSION_NOT_FOUND otherwise).
-  ctx.existing_case = [&](const std::string& id) { return host_.cases().find_by_id_number(province, id).ok(); };
+  ctx.existing_case = [&](const std::string& id) {
+    auto found = host_.cases().find_by_id_number(province, id);
+    if (!found) return false;
+    if (!resumed) return true;
+    if (ours.count(*found)) return false;
+    // Opened by this batch just before the host stopped, before its row was stored.
+    auto c = host_.cases().get(*found);
+    if (c && c->identity.extra.value("batch_id", "") == batch && c->status == "collecting") {
+      orphans[id] = *found;
+      return false;
+    }
+    return true;
+  };
   RosterLimits limits;
   limits.max_rows = settings->max_rows;
   RosterValidator v(ctx, limits);
-  std::vector<json> rows;          // the batch's case rows, in file order
-  std::vector<RowIssue> extra;     // rows refused when their case was opened
   std::unordered_map<std::string, std::size_t> first_row;  // normalised ID -> index in rows
-  std::size_t opened = 0;
+  struct Pending {
+    RosterRow row;
+    bool duplicate = false;
+  };
+  std::vector<Pending> pending;  // clean rows waiting to be opened as one chunk
+  std::unordered_map<std::string, std::size_t> pending_at;
+  std::size_t saved_rows = 0;  // rows[0, saved_rows) are stored as they are now
+  std::set<std::size_t> dirty_chunks;
   sdk::Actor actor = job.actor;
+  bool store_failed = false;
+
+  std::size_t pos = 0;
+  auto progress = [&] {
+    b["progress"] = {{"bytes_total", job.body.size()}, {"bytes_read", pos}, {"rows_read", v.rows()},
+                     {"cases_opened", rows.size()}, {"through_row", through}};
+  };
+  auto row_json = [&](const RosterRow& row, const std::string& case_id, const std::string& token) {
+    return json{{"row", row.row}, {"case_id", case_id}, {"token", token},
+                {"name", sdk::mask_name(row.name)}, {"id_number", sdk::mask_id_number(row.id_number)},
+                {"exam_session", row.exam_session}, {"scan_file", row.scan_file},
+                {"flags", json::array()}, {"submitted", false}};
+  };
+  // Opens the pending rows as one chunk and makes the outcome durable up to `upto` (a CSV row).
+  auto flush = [&](std::size_t upto) {
+    if (!pending.empty()) {
+      std::vector<sdk::OpenCaseRequest> reqs;
+      reqs.reserve(pending.size());
+      for (const auto& p : pending) {
+        idnumber::Options opt;
+        auto id = idnumber::check(p.row.id_number, opt);
+        sdk::OpenCaseRequest o;
+        o.province = province;
+        o.channel = "enterprise";
+        o.exam_session = p.row.exam_session;
+        o.identity.name = p.row.name;
+        o.identity.id_number = p.row.id_number;
+        o.identity.sex = id.sex == 'F' ? "F" : "M";
+        o.identity.phone = p.row.phone;
+        o.identity.extra = {{"enterprise_id", enterprise}, {"batch_id", batch}, {"roster_row", p.row.row}};
+        reqs.push_back(std::move(o));
+      }
+      auto results = host_.cases().open_many(reqs, actor);
+      for (std::size_t i = 0; i < pending.size(); ++i) {
+        const auto& p = pending[i];
+        auto& c = results[i];
+        if (!c) {
+          extra.push_back({p.row.row, c.error().field, c.error().code, c.error().message, c.error().message_zh});
+          continue;
+        }
+        first_row[p.row.id_number] = rows.size();
+        rows.push_back(row_json(p.row, c->case_id, c->citizen_token));
+        if (p.duplicate) add_flag(rows.back(), "DUPLICATE_IN_ROSTER");
+      }
+      pending.clear();
+      pending_at.clear();
+    }
+    // Durable point: the row chunks touched since the last one, the refusals, then the batch.
+    for (std::size_t k = saved_rows / kRowsPerChunk; k * kRowsPerChunk < rows.size(); ++k) dirty_chunks.insert(k);
+    for (auto k : dirty_chunks) {
+      json list = json::array();
+      for (std::size_t i = k * kRowsPerChunk; i < std::min(rows.size(), (k + 1) * kRowsPerChunk); ++i)
+        list.push_back(rows[i]);
+      if (auto st = host_.records().put(kRowChunks, chunk_key(batch, k), {{"rows", list}}, batch); !st) {
+        store_failed = true;
+        return;
+      }
+    }
+    dirty_chunks.clear();
+    saved_rows = rows.size();
+    json refused = json::array();
+    for (const auto& e : extra)
+      refused.push_back({{"row", e.row}, {"field", e.field}, {"code", e.code}, {"message", e.message_en},
+                         {"message_zh", e.message_zh}});
+    if (!extra.empty()) (void)host_.records().put(kRefusals, batch, {{"issues", refused}}, batch);
+    through = std::max(through, upto);
+    progress();
+    save_batch();
+  };
+
   v.on_row = [&](const RosterRow& row) {
-    if (stopping_) return false;
+    if (stopping_ || store_failed) return false;
     if (!row.clean) {
       // A second occurrence flags the first one's case for the reviewer.
-      if (auto it = first_row.find(row.id_number); it != first_row.end()) add_flag(rows[it->second], "DUPLICATE_IN_ROSTER");
+      if (auto it = first_row.find(row.id_number); it != first_row.end()) {
+        add_flag(rows[it->second], "DUPLICATE_IN_ROSTER");
+        if (it->second < saved_rows) dirty_chunks.insert(it->second / kRowsPerChunk);
+      } else if (auto pt = pending_at.find(row.id_number); pt != pending_at.end()) {
+        pending[pt->second].duplicate = true;
+      }
       return true;
     }
-    idnumber::Options opt;
-    auto id = idnumber::check(row.id_number, opt);
-    sdk::OpenCaseRequest o;
-    o.province = province;
-    o.channel = "enterprise";
-    o.exam_session = row.exam_session;
-    o.identity.name = row.name;
-    o.identity.id_number = row.id_number;
-    o.identity.sex = id.sex == 'F' ? "F" : "M";
-    o.identity.phone = row.phone;
-    o.identity.extra = {{"enterprise_id", enterprise}, {"batch_id", batch}, {"roster_row", row.row}};
-    auto c = host_.cases().open(o, actor);
-    if (!c) {
-      extra.push_back({row.row, c.error().field.empty() ? "" : c.error().field, c.error().code, c.error().message,
-                       c.error().message_zh});
+    if (row.row <= through) {
+      // Done before the restart: opened (known row) or refused by the hub (in the refusals).
+      if (auto it = row_at.find(row.row); it != row_at.end()) first_row[row.id_number] = it->second;
       return true;
     }
-    ++opened;
-    first_row[row.id_number] = rows.size();
-    rows.push_back({{"row", row.row}, {"case_id", c->case_id}, {"token", c->citizen_token},
-                    {"name", sdk::mask_name(row.name)}, {"id_number", sdk::mask_id_number(row.id_number)},
-                    {"exam_session", row.exam_session}, {"scan_file", row.scan_file},
-                    {"flags", json::array()}, {"submitted", false}});
+    if (auto o = orphans.find(row.id_number); o != orphans.end()) {
+      // Its case was opened but the employee's token was never stored: HR asks for a new link.
+      first_row[row.id_number] = rows.size();
+      rows.push_back(row_json(row, o->second, ""));
+      add_flag(rows.back(), "LINK_LOST_ON_RESTART");
+      return true;
+    }
+    pending_at[row.id_number] = pending.size();
+    pending.push_back({row, false});
+    if (pending.size() >= kRowsPerChunk) flush(row.row);
     return true;
   };
   constexpr std::size_t kChunk = 64 * 1024;
-  std::size_t pos = 0, last_progress = 0;
+  std::size_t last_progress = 0;
   bool ok = true;
   while (ok && pos < job.body.size()) {
     std::size_t n = std::min(kChunk, job.body.size() - pos);
@@ -327,30 +483,32 @@ void EnterpriseChannel::run_import(Job& job) {
     pos += n;
     if (v.rows() - last_progress >= 1000) {
       last_progress = v.rows();
-      b["progress"] = {{"bytes_total", job.body.size()}, {"bytes_read", pos}, {"rows_read", v.rows()},
-                       {"cases_opened", opened}};
+      progress();
       save_batch();
     }
   }
   if (ok) ok = v.finish();
-  b["progress"] = {{"bytes_total", job.body.size()}, {"bytes_read", pos}, {"rows_read", v.rows()},
-                   {"cases_opened", opened}};
+  if (stopping_) {
+    // The host is stopping: what is durable stays, the batch stays `importing` and resumes on restart.
+    progress();
+    save_batch();
+    return;
+  }
+  if (!store_failed) flush(v.rows() + 1);
+  if (store_failed) return fail_batch(sdk::make_error("DATABASE_ERROR", "The roster could not be stored.",
+                                                      "名单无法保存。"));
+  progress();
   auto report = json::parse(report_json(v), nullptr, false);
   if (report.is_discarded()) report = json::object();
   for (const auto& e : extra)
     report["issues"].push_back({{"row", e.row}, {"field", e.field}, {"code", e.code}, {"message", e.message_en},
                                 {"message_zh", e.message_zh}});
   // Rows the validator passed but the hub refused (already open elsewhere, closed session) are not clean.
+  std::size_t opened = rows.size();
   report["clean_rows"] = opened;
   report["cases_opened"] = opened;
   std::sort(report["issues"].begin(), report["issues"].end(),
             [](const json& a, const json& b) { return a.value("row", 0) < b.value("row", 0); });
-  if (auto s = save_rows(batch, rows); !s) {
-    b["state"] = "failed";
-    b["error"] = {{"code", s.error().code}, {"message", s.error().message}, {"message_zh", s.error().message_zh}};
-    save_batch();
-    return;
-  }
   (void)host_.records().put(kReports, batch, report, batch);
   b["summary"] = {{"rows", v.rows()}, {"clean_rows", opened}, {"flagged_rows", v.rows() - opened},
                   {"encoding", report.value("encoding", "")}};
@@ -360,10 +518,11 @@ void EnterpriseChannel::run_import(Job& job) {
     b["error"] = {{"code", v.fatal()->code}, {"message", v.fatal()->message_en}, {"message_zh", v.fatal()->message_zh},
                   {"row", v.fatal()->row}};
   } else {
-    b["state"] = stopping_ ? "failed" : "ready";
+    b["state"] = "ready";
   }
   b["imported_at"] = now_iso(host_);
   save_batch();
+  drop_upload(batch);
   host_.logger().info("enterprise: roster " + batch + " imported: " + std::to_string(v.rows()) + " rows, " +
                       std::to_string(opened) + " cases");
 }
@@ -590,22 +749,82 @@ HttpResponse EnterpriseChannel::accept_clean(const sdk::HttpRequest& r) {
   auto all = load_rows(b->value("id", ""));
   std::size_t accepted = 0;
   json left = json::array();
+  const std::string comment = "enterprise batch " + b->value("id", "") + ": accepted as clean";
   for (const auto& row : all) {
     if (!row.value("submitted", false)) continue;
     std::string id = row.value("case_id", "");
     auto c = host_.cases().get(id);
     if (!c || c->status != "pending_review") continue;
-    if (!row["flags"].empty()) {
-      left.push_back({{"row", row["row"]}, {"case_id", id}, {"flags", row["flags"]}});
+    json entry = {{"row", row["row"]}, {"case_id", id}, {"flags", row["flags"]}};
+    // Clean: no flag from the roster and every finding of the pipeline's latest run passed.
+    auto findings = host_.cases().findings(id);
+    if (!findings) {
+      entry["code"] = findings.error().code;
+      left.push_back(entry);
       continue;
     }
-    auto s = host_.cases().transition(id, "verified", r.actor, "enterprise batch " + b->value("id", "") + ": accepted as clean");
-    if (s) ++accepted;
-    else left.push_back({{"row", row["row"]}, {"case_id", id}, {"code", s.error().code}});
+    json not_passed = json::array();
+    for (const auto& f : *findings)
+      if (f.outcome != "pass")
+        not_passed.push_back({{"step", f.step}, {"verifier", f.verifier}, {"outcome", f.outcome}, {"reasons", f.reasons}});
+    if (findings->empty()) entry["code"] = "NO_FINDINGS";
+    if (!row["flags"].empty() || !not_passed.empty() || findings->empty()) {
+      if (!not_passed.empty()) entry["findings"] = not_passed;
+      left.push_back(entry);
+      continue;
+    }
+    // The reviewer's decision, recorded as the single-case review records it.
+    auto s = host_.cases().decide(id, true, {}, comment, r.actor);
+    if (s) {
+      ++accepted;
+    } else {
+      entry["code"] = s.error().code;
+      left.push_back(entry);
+    }
   }
   host_.logger().info("enterprise: batch " + b->value("id", "") + ": " + std::to_string(accepted) +
                       " clean cases accepted by " + r.actor.display);
   return HttpResponse::json(200, {{"batch_id", b->value("id", "")}, {"accepted", accepted}, {"left_for_review", left}});
+}
+
+// ---- HR bindings -----------------------------------------------------------------------
+
+HttpResponse EnterpriseChannel::bind_hr_route(const sdk::HttpRequest& r) {
+  const std::string& province = r.params.at("province");
+  if (!r.actor.province.empty() && r.actor.province != province)
+    return fail(403, "FORBIDDEN", "Only the province's own admins bind its HR accounts.", "只有本省管理员可以绑定本省人事账号。");
+  auto body = json::parse(r.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object())
+    return fail(400, "BODY_NOT_OBJECT", "The body must be a JSON object.", "请求体必须是 JSON 对象。");
+  auto str = [&](const char* k) { return body.contains(k) && body[k].is_string() ? body[k].get<std::string>() : ""; };
+  std::string user = str("user_id"), enterprise = str("enterprise_id");
+  if (user.empty() || user.size() > 64)
+    return fail(400, "MISSING_FIELD", "user_id (the HR account's user id) is required.", "请填写人事账号的用户编号 user_id。", "user_id");
+  if (enterprise.empty() || enterprise.size() > 64)
+    return fail(400, "MISSING_FIELD", "enterprise_id is required.", "请填写企业编号 enterprise_id。", "enterprise_id");
+  // An account bound in another province stays there: its admins unbind it first.
+  if (auto old = host_.records().get(kHrBindings, user); old && old->value("province", "") != province)
+    return fail(409, "HR_BOUND_ELSEWHERE", "This account is bound to an enterprise of another province.",
+                "该账号已绑定其他省份的企业。", "user_id");
+  if (auto s = bind_hr(host_.records(), user, province, enterprise); !s) return HttpResponse::error(422, s.error());
+  host_.logger().info("enterprise: HR account " + user + " bound to " + qualification_key(province, enterprise) + " by " +
+                      r.actor.display);
+  return HttpResponse::json(200, {{"user_id", user}, {"province", province}, {"enterprise_id", enterprise}});
+}
+
+HttpResponse EnterpriseChannel::unbind_hr_route(const sdk::HttpRequest& r) {
+  const std::string& province = r.params.at("province");
+  const std::string& user = r.params.at("user");
+  if (!r.actor.province.empty() && r.actor.province != province)
+    return fail(403, "FORBIDDEN", "Only the province's own admins bind its HR accounts.", "只有本省管理员可以绑定本省人事账号。");
+  auto old = host_.records().get(kHrBindings, user);
+  if (!old || old->value("province", "") != province)
+    return fail(404, "HR_NOT_BOUND", "This account is not bound to an enterprise of this province.",
+                "该账号未绑定本省企业。", "user");
+  if (auto s = host_.records().remove(kHrBindings, user); !s) return error_of(s.error());
+  host_.logger().info("enterprise: HR account " + user + " unbound from " + old->value("enterprise_id", "") + " by " +
+                      r.actor.display);
+  return HttpResponse::json(200, {{"user_id", user}, {"province", province}, {"unbound", old->value("enterprise_id", "")}});
 }
 
 }  // namespace shiming::enterprise
