@@ -57,7 +57,9 @@ async function loadHrBatches(select) {
   const sel = $("hr-batch");
   sel.textContent = "";
   if (!r.ok) { hint($("hr-upload-msg"), { ok: false, text: apiError(r.body, r.status) }); return; }
-  for (const b of r.body.batches)
+  // Newest first: the batch HR works on is usually the last upload.
+  const batches = [...r.body.batches].sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
+  for (const b of batches)
     sel.appendChild(el("option", b.created_at.replace("T", " ").slice(0, 16) + " · " + label(BATCH_STATE, b.state) + " · " + b.id, { value: b.id }));
   if (select) sel.value = select;
   if (sel.value) await showHrBatch(sel.value);

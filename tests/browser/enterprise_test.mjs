@@ -119,6 +119,17 @@ try {
   await hr.waitForFunction(() => [...document.querySelectorAll("#hr-employee-rows [data-flag]")].some((s) => s.dataset.flag === "INCOMPLETE_AT_SUBMISSION"));
   check(true, "the incomplete employee is flagged in words: " + await hr.textContent("#hr-employee-rows [data-flag=INCOMPLETE_AT_SUBMISSION]"));
   await run.shot(hr, "enterprise-4-submitted");
+  // A second upload with a wrong header: listed first, refused with the reason in words.
+  const firstBatch = await hr.inputValue("#hr-batch");
+  await hr.setInputFiles("#hr-file", { name: "wrong.csv", mimeType: "text/csv", buffer: Buffer.from("工号,部门\r\n1,研发\r\n", "utf8") });
+  await hr.click("#hr-upload");
+  await hr.waitForFunction(() => document.querySelector("#hr-state").dataset.state === "failed", null, { timeout: 60000 });
+  const failed = await hr.textContent("#hr-state");
+  check(failed.includes("导入失败") && failed.includes("表头") && !failed.includes("ROSTER_"), "a wrong header fails the import, in words: " + failed);
+  check(await hr.evaluate((first) => { const o = document.querySelector("#hr-batch").options; return o.length === 2 && o[0].value !== first && o[0].selected; }, firstBatch),
+        "the new batch is listed first and shown");
+  await hr.selectOption("#hr-batch", firstBatch);
+  await hr.waitForFunction(() => document.querySelector("#hr-state").dataset.state === "submitted");
 
   // 4. Reviewer: the batch, its rows and flags, accept clean, a flagged case in the case view.
   const rev = await ctx.newPage();
