@@ -3,11 +3,6 @@
 const CONSENT_VERSION = "2026-1";  // the consent text shown on the first step
 const S = { province: "", session: "", caseId: "", token: "", candidateId: "" };
 const $ = (id) => document.getElementById(id);
-const ACTIONS = {
-  blink: ["眨眨眼", "Blink"], turn_left: ["向左转头", "Turn your head left"],
-  turn_right: ["向右转头", "Turn your head right"], nod: ["点点头", "Nod"],
-  open_mouth: ["张张嘴", "Open your mouth"], smile: ["微笑", "Smile"],
-};
 function show(step) {
   for (const s of document.querySelectorAll("main > section")) s.hidden = s.id !== step;
   const h = document.querySelector("#" + step + " h2");
@@ -65,25 +60,6 @@ async function startCamera() {
   await $("preview").play();
   return stream;
 }
-function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
-// Records `seconds` of the preview as JPEG frames at up to `fps`; returns the clip and the frame
-// rate actually reached (a slow phone records fewer frames, and the server must know).
-async function recordMjpeg(video, seconds, fps) {
-  const c = document.createElement("canvas");
-  c.width = video.videoWidth || 640; c.height = video.videoHeight || 480;
-  const g = c.getContext("2d");
-  const parts = [];
-  const t0 = performance.now(), end = t0 + seconds * 1000;
-  for (let i = 0; performance.now() < end; i++) {
-    g.drawImage(video, 0, 0, c.width, c.height);
-    parts.push(await new Promise((res) => c.toBlob(res, "image/jpeg", 0.85)));
-    const wait = t0 + ((i + 1) * 1000) / fps - performance.now();
-    if (wait > 0) await sleep(wait);
-  }
-  const elapsed = (performance.now() - t0) / 1000;
-  return { blob: new Blob(parts, { type: "video/x-motion-jpeg" }),
-           fps: Math.min(fps, Math.max(1, Math.round((parts.length / elapsed) * 10) / 10)) };
-}
 // Advice for reason codes whose finding carries none (the verifiers normally send their own).
 const ADVICE = {
   TOO_DARK: ["光线太暗：请到明亮处，避免背光", "Too dark: move to a bright place, avoid back light"],
@@ -120,26 +96,7 @@ async function runLiveness() {
                            : await api("POST", "/api/v1/cases/" + S.caseId + "/liveness/challenge", undefined, { token: S.token });
     S.challenge = null;  // one clip per challenge: a retry asks for a new one
     if (!ch.ok) { err.textContent = apiError(ch.body, ch.status); return; }
-    for (let i = 3; i > 0; i--) { $("countdown").textContent = String(i); await sleep(1000); }
-    $("countdown").textContent = "";
-    const video = $("preview");
-    // One clip for the whole challenge, each action prompted in turn while it records; kept under
-    // the rules' longest clip (6 s by default for three actions).
-    const per = 1.6, lead = 0.5, fps = 15;
-    const rec = recordMjpeg(video, lead + per * ch.body.actions.length, fps);
-    await sleep(lead * 1000);
-    for (const a of ch.body.actions) {
-      const p = ACTIONS[a] || [a, a];
-      $("prompt").textContent = msg(p[0], p[1]);
-      $("countdown").textContent = "";
-      await sleep(per * 1000);
-    }
-    $("prompt").textContent = msg("请保持不动", "Hold still");
-    const clip = await rec;
-    $("prompt").textContent = msg("正在上传…", "Uploading…");
-    $("countdown").textContent = "";
-    const up = await api("PUT", ch.body.upload + "&fps=" + clip.fps, clip.blob,
-                         { token: S.token, headers: { "Content-Type": "video/x-motion-jpeg" } });
+    const up = await recordChallenge(ch.body, $("preview"), $("prompt"), $("countdown"), S.token);
     if (!up.ok) { err.textContent = apiError(up.body, up.status); $("prompt").textContent = ""; return; }
     $("prompt").textContent = "";
     stopCamera();

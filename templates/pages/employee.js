@@ -7,7 +7,7 @@ Object.assign(I18N.en, { emp_title: "Employee identity verification", emp_h: "Yo
   emp_intro: "Please upload a frontal photo of yourself, bare-headed, to be compared with your ID card. This link is yours alone: do not forward it.",
   emp_face: "Your frontal photo", emp_face_hint: "Plain light background, even light, no mask or sunglasses, the whole face sharp.",
   emp_face_file: "Choose or take the photo" });
-const P = { caseId: "", token: "" };
+const P = { caseId: "", token: "", challenge: null, liveAsked: false };
 async function refresh() {
   $("emp-error").textContent = "";
   if (!P.caseId || !P.token) {
@@ -29,6 +29,17 @@ async function refresh() {
   const hasFace = (c.documents || []).some((d) => d.kind === "face");
   if (hasFace && !$("emp-face-msg").textContent) hint($("emp-face-msg"), { ok: true, text: msg("照片已上传", "Photo uploaded") });
   $("emp-face").disabled = c.status !== "collecting";
+  // The liveness clip, where the province's enterprise pipeline asks for one: the host answers a
+  // challenge then (LIVENESS_NOT_REQUIRED otherwise). Asked once per visit.
+  const hasClip = (c.documents || []).some((d) => d.kind === "liveness-video");
+  if (hasClip && !$("emp-live-msg").textContent) hint($("emp-live-msg"), { ok: true, text: msg("活体视频已上传", "Liveness clip uploaded") });
+  if (c.status === "collecting" && !hasClip && !P.liveAsked) {
+    P.liveAsked = true;
+    const ch = await api("POST", "/api/v1/cases/" + encodeURIComponent(P.caseId) + "/liveness/challenge", undefined, { token: P.token });
+    if (ch.ok) P.challenge = ch.body;
+    $("emp-live").hidden = !ch.ok;
+  }
+  $("emp-live-start").disabled = c.status !== "collecting";
   const ul = $("emp-reasons");
   ul.textContent = "";
   for (const t of await decisionReasons(c, P.token)) ul.appendChild(Object.assign(document.createElement("li"), { textContent: t }));
@@ -43,12 +54,36 @@ async function uploadFace() {
                                : { ok: false, text: apiError(r.body, r.status) });
   await refresh();
 }
+async function runLiveness() {
+  $("emp-live-start").disabled = true;
+  let stream = null;
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480, facingMode: "user" }, audio: false });
+    $("emp-preview").srcObject = stream;
+    await $("emp-preview").play();
+    // One clip per challenge: a retry asks for a new one.
+    const ch = P.challenge ? { ok: true, body: P.challenge }
+                           : await api("POST", "/api/v1/cases/" + encodeURIComponent(P.caseId) + "/liveness/challenge", undefined, { token: P.token });
+    P.challenge = null;
+    if (!ch.ok) { hint($("emp-live-msg"), { ok: false, text: apiError(ch.body, ch.status) }); return; }
+    const up = await recordChallenge(ch.body, $("emp-preview"), $("emp-prompt"), $("emp-countdown"), P.token);
+    hint($("emp-live-msg"), up.ok ? { ok: true, text: msg("活体视频已上传，单位提交后进入核验。", "Liveness clip uploaded; checks start once your employer submits.") }
+                                  : { ok: false, text: apiError(up.body, up.status) });
+  } catch (_) {
+    hint($("emp-live-msg"), { ok: false, text: msg("无法打开摄像头：请允许使用摄像头，或换一台设备", "Cannot open the camera: allow camera access or use another device") });
+  } finally {
+    if (stream) for (const t of stream.getTracks()) t.stop();
+    $("emp-live-start").disabled = false;
+  }
+  await refresh();
+}
 document.addEventListener("DOMContentLoaded", () => {
   const h = new URLSearchParams(location.hash.slice(1));
   P.caseId = h.get("case") || "";
   P.token = h.get("token") || "";
   $("emp-face").addEventListener("change", uploadFace);
   $("emp-refresh").addEventListener("click", refresh);
+  $("emp-live-start").addEventListener("click", runLiveness);
   document.addEventListener("langchange", refresh);
   refresh();
 });

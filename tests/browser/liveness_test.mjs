@@ -96,6 +96,49 @@ try {
     check(status === "verified", "a live clip performing the challenge is verified (status " + status + (reasons ? "; " + reasons : "") + ")");
     check(!(await page.isHidden("#ticket")), "the admission-ticket link is shown");
     await run.shot(page, "liveness-live-status");
+
+    // An enterprise employee records the clip on the employee page (personal link from HR).
+    run.ctl(["enterprise", "add", "--province", "liveprov", "--id", "acme", "--name", "活体测试企业",
+             "--credit-code", "91110105MA01ABCD13", "--valid-from", "2020-01-01", "--valid-until", "2099-12-31"]);
+    run.addUser("hr1", "liveprov", "enterprise_hr", "Hr-Pass-2026!", ["--enterprise", "acme"]);
+    const call = async (method, p, token, body, type) => {
+      const r = await fetch(run.base + p, { method, headers: { Authorization: "Bearer " + token, ...(type ? { "Content-Type": type } : {}) }, body });
+      return { status: r.status, body: await r.json() };
+    };
+    const hr = (await call("POST", "/api/v1/auth/login", "", JSON.stringify({ username: "hr1", password: "Hr-Pass-2026!" }), "application/json")).body.token;
+    const ENT = "/api/v1/channels/enterprise/batches";
+    const up = await call("POST", ENT, hr, "姓名,身份证号,手机号,考试场次\r\n李四," + withCheck("11010119880808123") + ",13900139000,2026-11\r\n", "text/csv");
+    let batch = {};
+    for (let i = 0; i < 200 && !["ready", "failed"].includes(batch.state); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      batch = (await call("GET", ENT + "/" + up.body.batch_id, hr)).body;
+    }
+    const emp = (await call("GET", ENT + "/" + up.body.batch_id + "/employees?links=true", hr)).body.employees[0];
+    // A browser of its own: the fake camera plays the clip from its start for the first capture only.
+    const ectx = await run.context(await run.launch(camera(live)), { permissions: ["camera"] });
+    const epage = await ectx.newPage();
+    run.watch(epage, "employee liveness");
+    await epage.goto(run.base + "/employee#case=" + emp.case_id + "&token=" + encodeURIComponent(emp.token));
+    await epage.waitForSelector("#emp-live:not([hidden])");
+    await run.axe(epage, "employee: liveness");
+    const clip = epage.waitForResponse((r) => r.url().includes("/documents/liveness-video"), { timeout: 60000 });
+    await epage.click("#emp-live-start");
+    await epage.waitForFunction(() => document.querySelector("#emp-prompt").textContent.length > 0, null, { timeout: 20000 });
+    await run.shot(epage, "employee-liveness-capture");
+    check((await clip).status() === 200, "the employee's clip uploaded from the employee page");
+    await epage.waitForFunction(() => document.querySelector("#emp-live-msg").classList.contains("good"));
+    const progress = (await call("GET", ENT + "/" + up.body.batch_id + "/employees", hr)).body.employees[0];
+    check(progress.liveness === true && progress.complete === true, "HR sees the employee complete (liveness clip)");
+    const sub = await call("POST", ENT + "/" + up.body.batch_id + "/submit", hr);
+    check(sub.status === 202 && sub.body.submitted === 1, "HR submits the employee");
+    for (let i = 0; i < 240; i++) {
+      await epage.click("#emp-refresh");
+      if (["verified", "rejected", "pending_review"].includes(await epage.getAttribute("#emp-status", "data-status"))) break;
+      await epage.waitForTimeout(500);
+    }
+    check((await epage.getAttribute("#emp-status", "data-status")) === "verified",
+          "the employee's live clip is verified: " + await epage.textContent("#emp-status"));
+    await ectx.close();
   }
 
   // A photo held up to the camera: refused, with the verifier's advice on the status page.
