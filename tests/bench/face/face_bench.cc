@@ -5,7 +5,9 @@
 // hand-held with head sway) and on printed photos moved to mimic the challenge, per face source:
 // false-reject rate of the cue on live clips, detection rate on attacks.
 // Usage: face_bench [--threshold 0.5] [--runs 5] [--pad-sources 8] [--pad-only 1] [--pad-verbose 1]
+//   [--texture-sources N [--texture-csv FILE]] [--action-sources N [--turn-offset X]] [--chips-dir DIR]
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -138,7 +140,10 @@ void presentation_attacks(const FaceAnalyzer& analyzer, const std::vector<testki
 // (halftone and glare, or plain) and screen replays of the same faces. Rates at the defaults over
 // all sources; then thresholds chosen on the first half of the sources (the lowest that pass every
 // live clip there, plus a margin) and rates with those on the other half, which had no say.
-void texture_attacks(const FaceAnalyzer& analyzer, const std::vector<testkit::FaceSource>& sources, bool verbose) {
+void texture_attacks(const FaceAnalyzer& analyzer, const std::vector<testkit::FaceSource>& sources, bool verbose,
+                     const std::string& csv_path) {
+  std::ofstream csv;
+  if (!csv_path.empty()) csv.open(csv_path);
   const std::vector<std::string> all = {"blink", "turn_left", "turn_right", "nod", "open_mouth"};
   const liveness::LivenessParams defaults;
   struct Row { std::size_t source; std::string kind; liveness::ClipAnalysis a; };
@@ -170,6 +175,24 @@ void texture_attacks(const FaceAnalyzer& analyzer, const std::vector<testkit::Fa
         signals.push_back(fa.analyze(f, i / clip.fps));
       }
       rows.push_back({s, kind, liveness::analyse_signals(signals, challenge, defaults)});
+      if (csv.is_open()) {
+        // Per clip: medians of the scalar cues, mean LBP histogram over the face frames.
+        std::vector<double> cr, cb;
+        std::array<double, 59> lbp{};
+        int n = 0;
+        for (const auto& f : signals) {
+          if (!f.face || !f.texture.valid) continue;
+          cr.push_back(f.texture.cr_std);
+          cb.push_back(f.texture.cb_std);
+          for (int i = 0; i < 59; ++i) lbp[std::size_t(i)] += f.texture.lbp[std::size_t(i)];
+          ++n;
+        }
+        const auto& r = rows.back().a;
+        csv << s << ',' << kind << ',' << r.texture_black << ',' << r.texture_glare << ',' << r.texture_saturation << ','
+            << r.texture_high_frequency << ',' << pct(cr, 0.5) << ',' << pct(cb, 0.5) << ',' << r.moire_median;
+        for (double v : lbp) csv << ',' << (n ? v / n : 0);
+        csv << '\n';
+      }
       const auto& r = rows.back().a;
       if (verbose)
         std::fprintf(stderr, "source %2zu %-26s texture frames %2d black %.3f glare %.3f sat %.3f hf %.4f moire %.2f -> %s\n",
@@ -178,42 +201,63 @@ void texture_attacks(const FaceAnalyzer& analyzer, const std::vector<testkit::Fa
     }
   }
   auto report = [&](const char* title, const liveness::LivenessParams& p, std::size_t from, std::size_t to) {
-    std::printf("  %s (texture_black_ratio %.3f, texture_glare %.3f), sources %zu-%zu:\n", title, p.texture_black_ratio,
-                p.texture_glare, from, to - 1);
-    std::map<std::string, std::pair<int, int>> t;  // kind -> (clips, flagged)
+    std::printf("  %s (texture_black_ratio %.3f, texture_glare %.3f, texture_lbp_nonuniform %.3f, texture_min_cues %d), "
+                "sources %zu-%zu:\n", title, p.texture_black_ratio, p.texture_glare, p.texture_lbp_nonuniform,
+                p.texture_min_cues, from, to - 1);
+    struct T { int n = 0, flagged = 0, black = 0, glare = 0, lbp = 0; };
+    std::map<std::string, T> t;
     for (const auto& r : rows) {
       if (r.source < from || r.source >= to) continue;
-      auto& [n, k] = t[r.kind];
-      ++n;
-      k += liveness::texture_says_spoof(r.a, p);
+      auto& k = t[r.kind];
+      ++k.n;
+      k.flagged += liveness::texture_says_spoof(r.a, p);
+      k.black += r.a.texture_black > p.texture_black_ratio;
+      k.glare += r.a.texture_glare > p.texture_glare;
+      k.lbp += r.a.texture_lbp_nonuniform > p.texture_lbp_nonuniform;
     }
-    for (const auto& [kind, nk] : t)
-      std::printf("    %-26s %3d clips: SPOOF_TEXTURE %3d (%5.1f%% %s)\n", kind.c_str(), nk.first, nk.second,
-                  100.0 * nk.second / std::max(1, nk.first), kind.rfind("live", 0) == 0 ? "false reject" : "detected");
+    for (const auto& [kind, k] : t)
+      std::printf("    %-26s %3d clips: SPOOF_TEXTURE %3d (%5.1f%% %s); cues over threshold: black %d, glare %d, lbp %d\n",
+                  kind.c_str(), k.n, k.flagged, 100.0 * k.flagged / std::max(1, k.n),
+                  kind.rfind("live", 0) == 0 ? "false reject" : "detected", k.black, k.glare, k.lbp);
   };
   std::printf("texture cue (SPOOF_TEXTURE): %zu face sources, 6 clips each, through JPEG 85\n", sources.size());
-  report("defaults (chosen on these same clips)", defaults, 0, sources.size());
+  // The defaults were set from the live clips of the first ten sources: the rest are held out.
+  report("defaults, all sources", defaults, 0, sources.size());
+  if (sources.size() > 10) report("defaults, sources they were not set on", defaults, 10, sources.size());
+  // Two folds by source face: thresholds from one half of the sources only (each cue just above every
+  // live clip there, plus a margin), then the same thresholds on the other half, which had no say.
   const std::size_t half = sources.size() / 2;
-  liveness::LivenessParams chosen = defaults;
-  double black = 0, glare = 0;
-  for (const auto& r : rows) {
-    if (r.source >= half || r.kind.rfind("live", 0) != 0) continue;
-    black = std::max(black, r.a.texture_black);
-    glare = std::max(glare, r.a.texture_glare);
+  for (int fold = 0; fold < 2; ++fold) {
+    const std::size_t from = fold == 0 ? 0 : half, to = fold == 0 ? half : sources.size();
+    liveness::LivenessParams chosen = defaults;
+    double black = 0, glare = 0, lbp = 0;
+    for (const auto& r : rows) {
+      if (r.source < from || r.source >= to || r.kind.rfind("live", 0) != 0) continue;
+      black = std::max(black, r.a.texture_black);
+      glare = std::max(glare, r.a.texture_glare);
+      lbp = std::max(lbp, r.a.texture_lbp_nonuniform);
+    }
+    chosen.texture_black_ratio = black + 0.02;
+    chosen.texture_glare = glare + 0.02;
+    chosen.texture_lbp_nonuniform = lbp + 0.01;
+    for (int cues : {1, 2}) {
+      chosen.texture_min_cues = cues;
+      char title[120];
+      std::snprintf(title, sizeof title, "chosen on sources %zu-%zu, reported on the others", from, to - 1);
+      if (fold == 0) report(title, chosen, half, sources.size());
+      else report(title, chosen, 0, half);
+    }
   }
-  chosen.texture_black_ratio = black + 0.02;
-  chosen.texture_glare = glare + 0.02;
-  report("chosen on sources 0..half-1", chosen, 0, half);
-  report("the same thresholds on the held-out sources", chosen, half, sources.size());
 }
 
 // Live clips, one action each, per face source: is the action seen? The sources are the pair
 // set's faces (astronaut.png and the group photos' faces, many of them small and upscaled).
 void live_actions(const FaceAnalyzer& analyzer, const std::vector<testkit::FaceSource>& sources,
-                  const std::vector<std::string>& names, bool verbose) {
+                  const std::vector<std::string>& names, bool verbose, double turn_offset) {
   const std::vector<std::string> all = {"blink", "turn_left", "turn_right", "nod", "open_mouth"};
   liveness::LivenessParams params;
-  std::map<std::string, int> seen;
+  if (turn_offset >= 0) params.turn_offset = turn_offset;
+  std::map<std::string, int> seen, spurious;
   int clips = 0, clips_ok = 0, sources_all_ok = 0;
   // By the head's pose at rest in the source photo: near frontal (|yaw| <= 20, |pitch| <= 15 degrees as
   // read by solvePnP) or not (group photos: heads turned to a neighbour).
@@ -228,7 +272,7 @@ void live_actions(const FaceAnalyzer& analyzer, const std::vector<testkit::FaceS
       auto clip = testkit::action_clip(sources[s], {action}, 15, std::uint32_t(500 + s));
       liveness::FrameAnalyzer fa(analyzer);
       std::vector<liveness::FrameSignals> signals;
-      std::vector<double> ear, yaw, pitch, mouth;
+      std::vector<double> ear, yaw, pitch, mouth, nose;
       for (std::size_t i = 0; i < clip.frames.size(); ++i) {
         cv::Mat f = cv::imdecode(testkit::encode_jpeg(clip.frames[i], 85), cv::IMREAD_COLOR);
         signals.push_back(fa.analyze(f, i / clip.fps));
@@ -237,9 +281,16 @@ void live_actions(const FaceAnalyzer& analyzer, const std::vector<testkit::FaceS
         yaw.push_back(signals.back().yaw);
         pitch.push_back(signals.back().pitch);
         mouth.push_back(signals.back().mouth);
+        nose.push_back(signals.back().nose_offset);
       }
       auto a = liveness::analyse_signals(signals, {action}, params);
       bool ok = !a.missing.has_value();
+      // Actions seen that were not asked for (a turn in a blink clip, a blink in a turn clip).
+      for (const auto& e : a.events) {
+        const bool turn = e.action == "turn_left" || e.action == "turn_right";
+        if (e.action == action || (action == "nod" && turn)) continue;
+        ++spurious[e.action];
+      }
       ++clips;
       seen[action] += ok;
       clips_ok += ok;
@@ -247,9 +298,9 @@ void live_actions(const FaceAnalyzer& analyzer, const std::vector<testkit::FaceS
       frontal_clips += is_frontal;
       frontal_clip_ok += is_frontal && ok;
       char buf[200];
-      std::snprintf(buf, sizeof buf, " %s %s [ear %.2f..%.2f yaw %.0f..%.0f pitch %.0f..%.0f mouth %.2f..%.2f]",
+      std::snprintf(buf, sizeof buf, " %s %s [ear %.2f..%.2f yaw %.0f..%.0f nose %.2f..%.2f pitch %.0f..%.0f mouth %.2f..%.2f]",
                     action.c_str(), ok ? "ok" : "MISSED", pct(ear, 0), pct(ear, 1), pct(yaw, 0), pct(yaw, 1),
-                    pct(pitch, 0), pct(pitch, 1), pct(mouth, 0), pct(mouth, 1));
+                    pct(nose, 0), pct(nose, 1), pct(pitch, 0), pct(pitch, 1), pct(mouth, 0), pct(mouth, 1));
       line += buf;
     }
     sources_all_ok += all_ok;
@@ -265,6 +316,10 @@ void live_actions(const FaceAnalyzer& analyzer, const std::vector<testkit::FaceS
               "others: %zu, clips %d/%d\n",
               clips, frontal, frontal_ok, frontal_clip_ok, frontal_clips, sources.size() - frontal,
               clips_ok - frontal_clip_ok, clips - frontal_clips);
+  std::printf("  actions seen that were not asked for (turns in a nod clip not counted):");
+  for (const auto& a : all) std::printf(" %s %d", a.c_str(), spurious[a]);
+  std::printf(" (turn_offset %.2f, turn_degrees %.0f, blink_ratio %.2f)\n", params.turn_offset, params.turn_degrees,
+              params.blink_ratio);
 }
 
 }  // namespace
@@ -274,6 +329,8 @@ int main(int argc, char** argv) {
   int runs = 5, pad_sources = 8;
   bool pad_only = false, pad_verbose = false;
   int action_sources = 0, texture_sources = 0;
+  std::string texture_csv, chips_dir;
+  double turn_offset = -1;  // -1: the default
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--threshold")) threshold = std::stod(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--runs")) runs = std::stoi(argv[i + 1]);
@@ -282,6 +339,9 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--pad-verbose")) pad_verbose = std::stoi(argv[i + 1]) != 0;
     else if (!std::strcmp(argv[i], "--action-sources")) action_sources = std::stoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--texture-sources")) texture_sources = std::stoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--texture-csv")) texture_csv = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--chips-dir")) chips_dir = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--turn-offset")) turn_offset = std::stod(argv[i + 1]);
   }
   if (testkit::face_api_model_dir().empty()) {
     std::cerr << "face-api weights missing: run scripts/fetch-face-model.sh\n";
@@ -314,7 +374,7 @@ int main(int argc, char** argv) {
       } catch (const std::exception&) {
       }
     }
-    texture_attacks(**analyzer, sources, pad_verbose);
+    texture_attacks(**analyzer, sources, pad_verbose, texture_csv);
   }
   if (action_sources > 0) {
     std::vector<testkit::FaceSource> sources;
@@ -327,7 +387,7 @@ int main(int argc, char** argv) {
       } catch (const std::exception&) {
       }
     }
-    live_actions(**analyzer, sources, names, pad_verbose);
+    live_actions(**analyzer, sources, names, pad_verbose, turn_offset);
   }
   if (pad_sources > 0) {
     std::vector<testkit::FaceSource> sources;
@@ -396,7 +456,9 @@ int main(int argc, char** argv) {
               pct(clip_ms, 0.5), pct(clip_cpu, 0.5), pct(clip_ms, 1.0), pct(clip_cpu, 1.0), runs, outcome.c_str());
 
   // Descriptors of the pair set, timing each (alignment + network).
-  struct Item { std::string identity, variant; std::optional<FaceDescriptor> d; };
+  // d: the chip's descriptor; dm: the mean of the chip's and its mirror image's (dlib's example
+  // averages jittered copies of the chip; a mirror is the cheapest such copy).
+  struct Item { std::string identity, variant; std::optional<FaceDescriptor> d, dm; };
   std::vector<Item> items;
   std::vector<double> desc_ms;
   int no_face = 0;
@@ -406,7 +468,7 @@ int main(int argc, char** argv) {
     photos.insert(photos.end(), v.begin(), v.end());
     for (const auto& p : photos) {
       auto faces = (*still_analyzer)->analyze(p.image);
-      Item it{p.identity, p.variant, std::nullopt};
+      Item it{p.identity, p.variant, std::nullopt, std::nullopt};
       if (!faces.empty()) {
         const auto& main = *std::max_element(faces.begin(), faces.end(), [](const auto& a, const auto& b) {
           return a.detection.box.width < b.detection.box.width;
@@ -414,6 +476,12 @@ int main(int argc, char** argv) {
         double c = cpu_ms();
         it.d = (*net)->compute(p.image, main.landmarks);
         desc_ms.push_back(cpu_ms() - c);
+        cv::Mat chip = FaceDescriptorNet::align(p.image, main.landmarks), flipped;
+        cv::flip(chip, flipped, 1);
+        auto a = (*net)->compute_chip(chip), b = (*net)->compute_chip(flipped);
+        FaceDescriptor m{};
+        for (std::size_t i = 0; i < m.size(); ++i) m[i] = 0.5f * (a[i] + b[i]);
+        it.dm = m;
       } else {
         ++no_face;
       }
@@ -429,17 +497,24 @@ int main(int argc, char** argv) {
   // ID-card-like portraits.
   int genuine = 0, false_non_match = 0, impostor = 0, false_match = 0;
   std::vector<double> gd, id;
-  std::vector<std::string> false_matches;
+  std::vector<std::string> false_matches, false_non_matches;
   for (const auto& a : items) {
     if (a.variant != "original") continue;
     for (const auto& b : items) {
       if (&a == &b) continue;
       if (b.identity == a.identity) {
         ++genuine;
-        if (!a.d || !b.d) { ++false_non_match; continue; }
+        if (!a.d || !b.d) {
+          ++false_non_match;
+          false_non_matches.push_back(a.identity + " vs " + b.variant + ": no face");
+          continue;
+        }
         double d = descriptor_distance(*a.d, *b.d);
         gd.push_back(d);
-        if (d >= threshold) ++false_non_match;
+        if (d >= threshold) {
+          ++false_non_match;
+          false_non_matches.push_back(a.identity + " vs " + b.variant + " " + std::to_string(d));
+        }
       } else if ((b.variant == "original" && a.identity < b.identity) || b.variant == "id_portrait") {
         ++impostor;
         if (!a.d || !b.d) continue;  // no face: cannot falsely match
@@ -461,6 +536,32 @@ int main(int argc, char** argv) {
   std::printf("genuine distance p50 %.3f p95 %.3f max %.3f; impostor distance min %.3f p5 %.3f p50 %.3f\n",
               pct(gd, 0.5), pct(gd, 0.95), pct(gd, 1.0), pct(id, 0.0), pct(id, 0.05), pct(id, 0.5));
   for (const auto& m : false_matches) std::printf("  false match: %s\n", m.c_str());
+  for (const auto& m : false_non_matches) std::printf("  false non-match: %s\n", m.c_str());
+  if (!chips_dir.empty()) {
+    // The aligned chips of every image of an identity with a false non-match, to look at.
+    for (const auto& it : items) {
+      bool involved = false;
+      for (const auto& m : false_non_matches) involved = involved || m.rfind(it.identity + " ", 0) == 0;
+      if (!involved) continue;
+      for (const auto& o : originals) {
+        if (o.identity != it.identity) continue;
+        std::vector<testkit::IdentityPhoto> photos = {o};
+        auto v = testkit::genuine_variants(o);
+        photos.insert(photos.end(), v.begin(), v.end());
+        for (const auto& p : photos) {
+          if (p.variant != it.variant) continue;
+          auto faces = (*still_analyzer)->analyze(p.image);
+          if (faces.empty()) continue;
+          const auto& main = *std::max_element(faces.begin(), faces.end(), [](const auto& a, const auto& b) {
+            return a.detection.box.width < b.detection.box.width;
+          });
+          cv::imwrite(chips_dir + "/" + it.identity + "_" + it.variant + ".png", FaceDescriptorNet::align(p.image, main.landmarks));
+          std::printf("  chip %s/%s: %zu faces, box %dx%d\n", it.identity.c_str(), it.variant.c_str(), faces.size(),
+                      main.detection.box.width, main.detection.box.height);
+        }
+      }
+    }
+  }
   std::printf("threshold sweep (genuine %zu, impostor %zu distances; pairs without a face count as non-matches):\n",
               gd.size(), id.size());
   for (double t : {0.40, 0.45, 0.50, 0.55, 0.60}) {
@@ -468,6 +569,32 @@ int main(int argc, char** argv) {
     long fm = std::count_if(id.begin(), id.end(), [&](double d) { return d < t; });
     std::printf("  %.2f: FNMR %.2f%% (%ld/%d)  FMR %.3f%% (%ld/%d)\n", t, 100.0 * fnm / std::max(1, genuine), fnm, genuine,
                 100.0 * fm / std::max(1, impostor), fm, impostor);
+  }
+  {
+    // The same pairs with mirror-averaged descriptors.
+    std::vector<double> g2, i2;
+    int gen = 0, imp = 0;
+    for (const auto& a : items) {
+      if (a.variant != "original") continue;
+      for (const auto& b : items) {
+        if (&a == &b) continue;
+        if (b.identity == a.identity) {
+          ++gen;
+          if (a.dm && b.dm) g2.push_back(descriptor_distance(*a.dm, *b.dm));
+        } else if ((b.variant == "original" && a.identity < b.identity) || b.variant == "id_portrait") {
+          ++imp;
+          if (a.dm && b.dm) i2.push_back(descriptor_distance(*a.dm, *b.dm));
+        }
+      }
+    }
+    std::printf("mirror-averaged descriptors: genuine p50 %.3f p95 %.3f max %.3f; impostor min %.3f p5 %.3f\n", pct(g2, 0.5),
+                pct(g2, 0.95), pct(g2, 1.0), pct(i2, 0.0), pct(i2, 0.05));
+    for (double t : {0.40, 0.45, 0.50, 0.55, 0.60}) {
+      long fnm = gen - long(g2.size()) + std::count_if(g2.begin(), g2.end(), [&](double d) { return d >= t; });
+      long fm = std::count_if(i2.begin(), i2.end(), [&](double d) { return d < t; });
+      std::printf("  %.2f: FNMR %.2f%% (%ld/%d)  FMR %.3f%% (%ld/%d)\n", t, 100.0 * fnm / std::max(1, gen), fnm, gen,
+                  100.0 * fm / std::max(1, imp), fm, imp);
+    }
   }
   std::printf("resident memory at the end: %.1f MB\n", rss_kb() / 1024.0);
   return 0;

@@ -25,6 +25,13 @@ double eye_aspect_ratio(const FaceLandmarks& lm) {
   return 0.5 * (eye_aspect_ratio(lm, true) + eye_aspect_ratio(lm, false));
 }
 
+double nose_offset(const FaceLandmarks& lm) {
+  const cv::Point2f a = lm.points[36], b = lm.points[45], n = lm.points[30];
+  const double dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
+  if (len2 < 1e-6) return 0.5;
+  return ((n.x - a.x) * dx + (n.y - a.y) * dy) / len2;
+}
+
 double mouth_opening(const FaceLandmarks& lm) {
   const auto& p = lm.points;
   double width = dist(p[48], p[54]);

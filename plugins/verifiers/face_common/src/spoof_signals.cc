@@ -39,7 +39,34 @@ cv::Mat log_spectrum(const cv::Mat& gray) {
   return mag;
 }
 
+// Uniform-LBP bin of each 8-bit code: codes with at most two 0/1 transitions around the circle get
+// bins 0..57 in code order, the rest share bin 58.
+const std::array<unsigned char, 256>& lbp_table() {
+  static const std::array<unsigned char, 256> table = [] {
+    std::array<unsigned char, 256> t{};
+    unsigned char next = 0;
+    for (unsigned c = 0; c < 256; ++c) {
+      unsigned rotated = ((c >> 1) | (c << 7)) & 0xFF;
+      int transitions = __builtin_popcount(c ^ rotated);
+      t[c] = transitions <= 2 ? next++ : 58;
+    }
+    return t;
+  }();
+  return table;
+}
+
 }  // namespace
+
+int uniform_lbp_bin(unsigned code) { return lbp_table()[code & 0xFF]; }
+
+double chi_square(const float* a, const float* b, std::size_t n) {
+  double d = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    double s = double(a[i]) + b[i];
+    if (s > 0) d += (double(a[i]) - b[i]) * (double(a[i]) - b[i]) / s;
+  }
+  return d;
+}
 
 double moire_peak_ratio(const cv::Mat& gray) {
   if (gray.empty()) return 0.0;
@@ -156,6 +183,33 @@ TextureCues texture_cues(const cv::Mat& bgr, const FaceLandmarks& lm) {
   std::size_t glare = 0;
   for (std::size_t i = 0; i < luma.size(); ++i) glare += luma[i] >= bright && sat[i] < pale;
   out.glare = double(glare) / double(luma.size());
+  // Uniform LBP inside the outline (the border pixels of the chip have no full neighbourhood).
+  {
+    const auto& table = lbp_table();
+    std::array<double, 59> h{};
+    double n = 0;
+    static const int dy[8] = {-1, -1, -1, 0, 1, 1, 1, 0}, dx[8] = {-1, 0, 1, 1, 1, 0, -1, -1};
+    for (int y = 1; y < kSize - 1; ++y) {
+      const auto* mk = mask.ptr<unsigned char>(y);
+      for (int x = 1; x < kSize - 1; ++x) {
+        if (!mk[x]) continue;
+        const unsigned char c = gray.at<unsigned char>(y, x);
+        unsigned code = 0;
+        for (int k = 0; k < 8; ++k) code |= unsigned(gray.at<unsigned char>(y + dy[k], x + dx[k]) >= c) << k;
+        h[table[code]] += 1;
+        n += 1;
+      }
+    }
+    for (int i = 0; i < 59; ++i) out.lbp[std::size_t(i)] = n > 0 ? float(h[std::size_t(i)] / n) : 0.0f;
+  }
+  {
+    cv::Mat ycc;
+    cv::cvtColor(chip, ycc, cv::COLOR_BGR2YCrCb);
+    cv::Scalar mean, stddev;
+    cv::meanStdDev(ycc, mean, stddev, mask);
+    out.cr_std = stddev[1];
+    out.cb_std = stddev[2];
+  }
   cv::Rect box = cv::boundingRect(hull) & cv::Rect(0, 0, kSize, kSize);
   out.high_frequency = box.area() > 256 ? high_frequency_energy(gray(box)) : 0;
   out.valid = true;

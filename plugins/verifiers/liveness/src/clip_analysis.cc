@@ -77,6 +77,7 @@ LivenessParams LivenessParams::from_json(const nlohmann::json& j) {
   auto num = [&](const char* key, double& v) { if (j.contains(key)) v = j[key].get<double>(); };
   num("blink_ratio", p.blink_ratio);
   num("turn_degrees", p.turn_degrees);
+  num("turn_offset", p.turn_offset);
   num("nod_degrees", p.nod_degrees);
   num("mouth_open_delta", p.mouth_open_delta);
   num("min_face_share", p.min_face_share);
@@ -87,6 +88,8 @@ LivenessParams LivenessParams::from_json(const nlohmann::json& j) {
   num("planar_flow_tilt", p.planar_flow_tilt);
   num("texture_black_ratio", p.texture_black_ratio);
   num("texture_glare", p.texture_glare);
+  num("texture_lbp_nonuniform", p.texture_lbp_nonuniform);
+  if (j.contains("texture_min_cues")) p.texture_min_cues = j["texture_min_cues"].get<int>();
   if (j.contains("texture_min_frames")) p.texture_min_frames = j["texture_min_frames"].get<int>();
   if (j.contains("planar_min_frames")) p.planar_min_frames = j["planar_min_frames"].get<int>();
   return p;
@@ -97,15 +100,20 @@ nlohmann::json to_json(const DetectedAction& a) {
           {"t_peak", round3(a.t_peak)}, {"frame", a.frame}, {"magnitude", round3(a.magnitude)}};
 }
 
+int texture_cues_fired(const ClipAnalysis& a, const LivenessParams& p) {
+  return int(a.texture_black > p.texture_black_ratio) + int(a.texture_glare > p.texture_glare) +
+         int(a.texture_lbp_nonuniform > p.texture_lbp_nonuniform);
+}
+
 bool texture_says_spoof(const ClipAnalysis& a, const LivenessParams& p) {
-  return a.texture_frames >= p.texture_min_frames && (a.texture_black > p.texture_black_ratio || a.texture_glare > p.texture_glare);
+  return a.texture_frames >= p.texture_min_frames && texture_cues_fired(a, p) >= std::max(1, p.texture_min_cues);
 }
 
 ClipAnalysis analyse_signals(const std::vector<FrameSignals>& frames, const std::vector<std::string>& challenge,
                              const LivenessParams& p) {
   ClipAnalysis out;
   out.frames = int(frames.size());
-  std::vector<double> ear, mouth, yaw, pitch, moire, black, sat, hf, glare;
+  std::vector<double> ear, mouth, yaw, pitch, moire, black, sat, hf, glare, nose, lbp_nu;
   for (const auto& f : frames) {
     if (f.faces > 1) ++out.multi_face_frames;
     if (!f.face) continue;
@@ -115,9 +123,11 @@ ClipAnalysis analyse_signals(const std::vector<FrameSignals>& frames, const std:
       sat.push_back(f.texture.saturation);
       hf.push_back(f.texture.high_frequency);
       glare.push_back(f.texture.glare);
+      lbp_nu.push_back(f.texture.lbp[58]);
     }
     ++out.face_frames;
     ear.push_back(f.ear);
+    nose.push_back(f.nose_offset);
     mouth.push_back(f.mouth);
     yaw.push_back(f.yaw);
     pitch.push_back(f.pitch);
@@ -130,13 +140,16 @@ ClipAnalysis analyse_signals(const std::vector<FrameSignals>& frames, const std:
   // Baselines: eyes are open most of the time, the mouth closed, the head straight.
   const double ear0 = percentile(ear, 0.75), mouth0 = percentile(mouth, 0.25);
   const double yaw0 = percentile(yaw, 0.5), pitch0 = percentile(pitch, 0.5);
+  const double nose0 = percentile(nose, 0.5);
   out.baselines = {{"eye_aspect_ratio", round3(ear0)}, {"mouth_opening", round3(mouth0)},
-                   {"yaw", round3(yaw0)}, {"pitch", round3(pitch0)}};
+                   {"yaw", round3(yaw0)}, {"pitch", round3(pitch0)}, {"nose_offset", round3(nose0)}};
   out.moire_median = percentile(moire, 0.5);
   out.texture_black = percentile(black, 0.5);
   out.texture_saturation = percentile(sat, 0.5);
   out.texture_high_frequency = percentile(hf, 0.5);
   out.texture_glare = percentile(glare, 0.9);
+  out.texture_lbp_nonuniform = percentile(lbp_nu, 0.5);
+  out.texture_cues_fired = texture_cues_fired(out, p);
   out.texture_spoof = texture_says_spoof(out, p);
   out.nonrigid_motion = nonrigid_motion(frames);
   {
@@ -162,14 +175,16 @@ ClipAnalysis analyse_signals(const std::vector<FrameSignals>& frames, const std:
   add(runs(frames, "blink", [&](const FrameSignals& f) {
     return f.ear < p.blink_ratio * ear0 ? 1.0 - f.ear / ear0 : 0.0;
   }));
-  add(runs(frames, "turn_left", [&](const FrameSignals& f) {
-    double d = f.yaw - yaw0;
-    return d > p.turn_degrees ? d : 0.0;
-  }));
-  add(runs(frames, "turn_right", [&](const FrameSignals& f) {
-    double d = yaw0 - f.yaw;
-    return d > p.turn_degrees ? d : 0.0;
-  }));
+  // Turns: solvePnP's yaw, or the nose's shift between the eye corners (scaled to degrees of the
+  // yaw threshold for the magnitude) where a turned head makes the 3D fit unreliable.
+  auto turn = [&](const FrameSignals& f, double sign) {
+    const double d = sign * (f.yaw - yaw0), o = sign * (f.nose_offset - nose0);
+    if (d > p.turn_degrees) return d;
+    if (p.turn_offset > 0 && o > p.turn_offset) return o / p.turn_offset * p.turn_degrees;
+    return 0.0;
+  };
+  add(runs(frames, "turn_left", [&](const FrameSignals& f) { return turn(f, 1.0); }));
+  add(runs(frames, "turn_right", [&](const FrameSignals& f) { return turn(f, -1.0); }));
   add(runs(frames, "nod", [&](const FrameSignals& f) {
     double d = std::abs(f.pitch - pitch0);
     return d > p.nod_degrees && std::abs(f.yaw - yaw0) < p.turn_degrees / 2 ? d : 0.0;

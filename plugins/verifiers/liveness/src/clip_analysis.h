@@ -14,6 +14,9 @@ namespace shiming::liveness {
 struct LivenessParams {
   double blink_ratio = 0.72;        // eye aspect ratio under this share of the open baseline = closed
   double turn_degrees = 12;         // yaw change for turn_left / turn_right
+  // or a shift of the nose between the outer eye corners (face::nose_offset, share of their distance)
+  // from its rest position, in the turn's direction: solvePnP misreads turns of a head already turned.
+  double turn_offset = 0.08;
   double nod_degrees = 8;           // pitch change for nod
   double mouth_open_delta = 0.18;   // mouth opening over the baseline for open_mouth
   double min_face_share = 0.8;      // share of frames that must show the face
@@ -28,12 +31,18 @@ struct LivenessParams {
   double planar_flow_tilt = 0.01;
   int planar_min_frames = 5;
   double planar_parallax = 0.012;
-  // Texture and light of the skin (face::texture_cues, medians over the face frames): a print or a
-  // screen when the darkest tones stay far from black (`texture_black_ratio`: 1st over 99th luma
-  // percentile above this) or when glare covers the face (`texture_glare`: share of washed-out,
-  // colourless pixels above this in at least a tenth of the frames).
-  double texture_black_ratio = 0.40;
-  double texture_glare = 0.25;
+  // Texture and light of the skin (face::texture_cues, over the face frames), three cues a print
+  // shows together: its darkest tones stay far from black (median 1st over 99th luma percentile
+  // above `texture_black_ratio`), glare covers the face (share of washed-out colourless pixels above
+  // `texture_glare` in at least a tenth of the frames), and its micro-texture is not skin's (median
+  // share of non-uniform LBP codes, the fine periodic grain of a dot screen or pixel grid, above
+  // `texture_lbp_nonuniform`). SPOOF_TEXTURE when at least `texture_min_cues` of them fire: the
+  // tones of one photo (a hazy or flash-lit face) can trip one cue, a print trips several.
+  // Defaults: just above every live clip of the first ten pair-set faces (face_bench --texture-sources).
+  double texture_black_ratio = 0.31;
+  double texture_glare = 0.05;
+  double texture_lbp_nonuniform = 0.12;
+  int texture_min_cues = 2;
   int texture_min_frames = 5;
   static LivenessParams from_json(const nlohmann::json& params);
 };
@@ -64,11 +73,15 @@ struct ClipAnalysis {
   // percentile of the glare share; and whether they call the clip a print or a screen.
   int texture_frames = 0;
   double texture_black = 0, texture_saturation = 0, texture_high_frequency = 0, texture_glare = 0;
+  double texture_lbp_nonuniform = 0;  // median share of non-uniform LBP codes
+  int texture_cues_fired = 0;         // how many of the three texture cues are over their thresholds
   bool texture_spoof = false;
   nlohmann::json baselines = nlohmann::json::object();
 };
 
-// The texture decision on a clip's texture measurements (sets nothing; used by analyse_signals).
+// The texture cues over their thresholds on a clip's texture measurements, and the decision
+// (set nothing; used by analyse_signals).
+int texture_cues_fired(const ClipAnalysis& a, const LivenessParams& params);
 bool texture_says_spoof(const ClipAnalysis& a, const LivenessParams& params);
 
 ClipAnalysis analyse_signals(const std::vector<FrameSignals>& frames, const std::vector<std::string>& challenge,

@@ -57,6 +57,7 @@ FrameSignals FrameAnalyzer::analyze(const cv::Mat& bgr, double t) {
   }
   last_landmarks_ = s.landmarks;
   s.ear = face::eye_aspect_ratio(s.landmarks);
+  s.nose_offset = face::nose_offset(s.landmarks);
   s.mouth = face::mouth_opening(s.landmarks);
   auto pose = face::estimate_head_pose(s.landmarks, gray.size());
   s.yaw = pose.yaw;

@@ -20,6 +20,7 @@ struct FrameSignals {
   cv::Rect box;
   face::FaceLandmarks landmarks;
   double ear = 0, mouth = 0, yaw = 0, pitch = 0;
+  double nose_offset = 0.5;  // face::nose_offset
   double moire = 0;  // face::moire_peak_ratio of the face region
   face::TextureCues texture;  // skin texture and light on the normalised face (face::texture_cues)
   // Dense motion of the face's own texture against the frame `kFlowGap` frames earlier (features

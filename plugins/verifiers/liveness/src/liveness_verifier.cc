@@ -61,6 +61,7 @@ sdk::ConfigSchema LivenessVerifier::rules_schema() {
                          "what a still-photo, screen-replay or printed-photo signal does: reject, or send to a person"),
       number_field("blink_ratio", d.blink_ratio, 0.2, 0.95, "eye aspect ratio under this share of the open baseline = closed"),
       number_field("turn_degrees", d.turn_degrees, 3, 60, "yaw change that counts as a turn"),
+      number_field("turn_offset", d.turn_offset, 0, 0.5, "shift of the nose between the outer eye corners (share of their distance) that also counts as a turn; 0 = yaw only"),
       number_field("nod_degrees", d.nod_degrees, 3, 60, "pitch change that counts as a nod"),
       number_field("mouth_open_delta", d.mouth_open_delta, 0.05, 1, "mouth opening over the baseline for open_mouth"),
       number_field("min_face_share", d.min_face_share, 0.1, 1, "share of frames that must show the face"),
@@ -74,6 +75,8 @@ sdk::ConfigSchema LivenessVerifier::rules_schema() {
                          "what the skin-texture cue (SPOOF_TEXTURE: tones of a print or a screen, glare) does: reject, send to a person, or nothing"),
       number_field("texture_black_ratio", d.texture_black_ratio, 0, 1, "median darkest/brightest luma of the face (1st/99th percentile) over this = print or screen"),
       number_field("texture_glare", d.texture_glare, 0, 1, "share of washed-out colourless face pixels (90th percentile over frames) over this = glare on a glossy print or screen"),
+      number_field("texture_lbp_nonuniform", d.texture_lbp_nonuniform, 0, 1, "median share of non-uniform LBP codes on the face (the grain of a dot screen or pixel grid) over this = print or screen"),
+      face::integer_field("texture_min_cues", d.texture_min_cues, 1, 3, "how many of the three texture cues (black ratio, glare, LBP) must fire for SPOOF_TEXTURE"),
       face::integer_field("texture_min_frames", d.texture_min_frames, 1, 100, "face frames needed before the texture cue applies"),
   };
   return s;
@@ -106,7 +109,9 @@ sdk::Finding check_clip(const face::FaceAnalyzer& analyzer, const face::FaceDesc
                   {"black_ratio", round3(a.texture_black)},
                   {"glare", round3(a.texture_glare)},
                   {"saturation", round3(a.texture_saturation)},
-                  {"high_frequency", round3(a.texture_high_frequency)}};
+                  {"high_frequency", round3(a.texture_high_frequency)},
+                  {"lbp_nonuniform", round3(a.texture_lbp_nonuniform)},
+                  {"cues_fired", a.texture_cues_fired}};
   auto round4 = [](double v) { return std::round(v * 10000.0) / 10000.0; };
   d["planar_motion"] = {{"flow_frames", a.flow_frames},
                         {"flow_tilt_frames", a.flow_tilt_frames},

@@ -16,6 +16,7 @@
 #include "liveness_verifier.h"
 #include "plugin_loader.h"
 #include "shiming/face/challenge.h"
+#include "shiming/face/face_geometry.h"
 #include "shiming/face/spoof_signals.h"
 #include "shiming/sdk/testing/fakes.h"
 
@@ -229,10 +230,22 @@ TEST_F(Liveness, PrintTexturesRaiseTheirOwnReasonPerTheirOwnPolicy) {
   off_rules["texture_policy"] = "off";
   auto off = run_challenge(challenge, clip, off_rules);
   EXPECT_FALSE(has(off, "SPOOF_TEXTURE")) << dump(off);
+  // The print trips several cues at once (raised black, glare, dot-screen grain).
+  EXPECT_GE(review.details["texture"]["cues_fired"].get<int>(), 2) << dump(review);
   // The live clip of the same face is not flagged.
-  auto live = run_challenge(challenge, testkit::action_clip(*astronaut_, challenge, 15, 5), reject_rules);
+  auto live_clip = testkit::action_clip(*astronaut_, challenge, 15, 5);
+  auto live = run_challenge(challenge, live_clip, reject_rules);
   EXPECT_EQ(live.outcome, sdk::Outcome::pass) << dump(live);
   EXPECT_LT(live.details["texture"]["black_ratio"].get<double>(), 0.35) << dump(live);
+  EXPECT_EQ(live.details["texture"]["cues_fired"].get<int>(), 0) << dump(live);
+  // One cue alone (here the black ratio, its threshold set under this face's) does not decide unless
+  // the rules ask for a single cue.
+  nlohmann::json one_cue = {{"texture_black_ratio", 0.1}, {"texture_policy", "reject"}};
+  auto single = run_challenge(challenge, live_clip, one_cue);
+  EXPECT_EQ(single.details["texture"]["cues_fired"].get<int>(), 1) << dump(single);
+  EXPECT_FALSE(has(single, "SPOOF_TEXTURE")) << dump(single);
+  one_cue["texture_min_cues"] = 1;
+  EXPECT_TRUE(has(run_challenge(challenge, live_clip, one_cue), "SPOOF_TEXTURE"));
 }
 
 TEST(TextureCues, PrintTonesAndGlareOnARealFace) {
@@ -266,6 +279,50 @@ TEST(TextureCues, PrintTonesAndGlareOnARealFace) {
   EXPECT_LT(live.glare, 0.05) << live.glare;
   // Nothing to measure without landmarks.
   EXPECT_FALSE(texture_cues(img, FaceLandmarks{}).valid);
+}
+
+TEST(TextureCues, UniformLbpHistogram) {
+  // 58 codes with at most two 0/1 transitions around the circle, each its own bin; the rest share bin 58.
+  std::vector<int> count(59, 0);
+  for (unsigned c = 0; c < 256; ++c) ++count[std::size_t(uniform_lbp_bin(c))];
+  for (int b = 0; b < 58; ++b) EXPECT_EQ(count[std::size_t(b)], 1) << b;
+  EXPECT_EQ(count[58], 256 - 58);
+  EXPECT_EQ(uniform_lbp_bin(0x00), 0);
+  EXPECT_EQ(uniform_lbp_bin(0x55), 58);  // 01010101: eight transitions
+  // On a real face the histogram sums to 1, and blurring the face (a print's optics) moves it.
+  auto analyzer = FaceAnalyzer::load(kDefaultLandmarkModel);
+  ASSERT_TRUE(analyzer);
+  cv::Mat img = testkit::fit_frame(testkit::load_bgr(testkit::astronaut_path()));
+  auto faces = (*analyzer)->analyze(img);
+  ASSERT_EQ(faces.size(), 1u);
+  auto live = texture_cues(img, faces[0].landmarks);
+  ASSERT_TRUE(live.valid);
+  double sum = 0;
+  for (float v : live.lbp) sum += v;
+  EXPECT_NEAR(sum, 1.0, 1e-4);
+  EXPECT_DOUBLE_EQ(chi_square(live.lbp.data(), live.lbp.data(), live.lbp.size()), 0.0);
+  cv::Mat blurred;
+  cv::GaussianBlur(img, blurred, cv::Size(0, 0), 1.5);
+  auto soft = texture_cues(blurred, faces[0].landmarks);
+  EXPECT_GT(chi_square(live.lbp.data(), soft.lbp.data(), live.lbp.size()), 0.02);
+  EXPECT_GT(live.cr_std, 0.5);
+}
+
+TEST_F(Liveness, NoseOffsetFollowsTurnsOfARenderedHead) {
+  const auto& lm = astronaut_->landmarks;
+  const double rest = nose_offset(lm);
+  EXPECT_NEAR(rest, 0.5, 0.1);
+  auto analyzer = FaceAnalyzer::load(kDefaultLandmarkModel);
+  ASSERT_TRUE(analyzer);
+  for (double yaw : {-20.0, 20.0}) {
+    testkit::FacePose pose;
+    pose.yaw = yaw;
+    auto faces = (*analyzer)->analyze(testkit::render(*astronaut_, pose));
+    ASSERT_EQ(faces.size(), 1u);
+    const double moved = nose_offset(faces[0].landmarks) - rest;
+    // Turning to the person's left moves the nose to the image right: the offset grows.
+    EXPECT_GT(yaw > 0 ? moved : -moved, 0.05) << yaw << " " << moved;
+  }
 }
 
 TEST_F(Liveness, NonceWorksOnceAndNotForAnotherUpload) {

@@ -1,5 +1,7 @@
 #pragma once
 // Passive presentation-attack cues measured on a face region.
+#include <array>
+
 #include <opencv2/core.hpp>
 
 #include "shiming/face/landmarks.h"
@@ -33,7 +35,17 @@ struct TextureCues {
   double saturation = 0;
   // Share of spectral energy above half the Nyquist frequency (high_frequency_energy on the chip).
   double high_frequency = 0;
+  // Micro-texture: uniform LBP (8 neighbours at radius 1; 58 uniform patterns and one bin for all
+  // others) of the chip's luma inside the outline, normalised to sum 1.
+  std::array<float, 59> lbp{};
+  // Chroma spread of the skin: standard deviation of YCrCb's Cr and Cb inside the outline (0..255
+  // units). Ink and paper compress the colour range a lit head shows.
+  double cr_std = 0, cb_std = 0;
 };
+// Bin of an 8-bit LBP code in the 59-bin uniform histogram (58 uniform codes, then the rest).
+int uniform_lbp_bin(unsigned code);
+// Chi-square distance between two normalised histograms (0 = the same, 2 at most).
+double chi_square(const float* a, const float* b, std::size_t n);
 TextureCues texture_cues(const cv::Mat& bgr, const FaceLandmarks& landmarks);
 
 // Sharpness: variance of the Laplacian of the region resized to 128 px wide.
