@@ -230,4 +230,9 @@ document.addEventListener("DOMContentLoaded", () => {
   $("b-flagged").addEventListener("change", loadBatchRows);
   $("b-refresh").addEventListener("click", loadBatchRows);
   $("b-accept").addEventListener("click", acceptClean);
+  // The texts built here follow the language switch.
+  document.addEventListener("langchange", () => {
+    if (!$("hr").hidden && E.batch) showHrBatch(E.batch);
+    if (!$("batches").hidden && !$("b-batch").hidden) loadBatchRows();
+  });
 });

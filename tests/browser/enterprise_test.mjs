@@ -72,6 +72,11 @@ try {
         "the first employee's row is flagged as duplicated, in words: " + flagged);
   check((await hr.textContent("#hr-employee-rows")).includes("张*") && !(await hr.textContent("#hr-employee-rows")).includes(idA),
         "employees shown masked");
+  await hr.click("#lang");
+  await hr.waitForFunction(() => document.querySelector("#hr-report-rows").textContent.includes("appears more than once"));
+  check((await hr.textContent("#hr-employee-rows")).includes("Collecting documents"), "the report and the employees follow the English switch");
+  await hr.click("#lang");
+  await hr.waitForFunction(() => document.querySelector("#hr-report-rows").textContent.includes("重复出现"));
   await run.shot(hr, "enterprise-2-report");
   await run.axe(hr, "enterprise: report and employees");
 
