@@ -92,6 +92,9 @@ struct Attempt {
   bool valid = false;
 };
 
+// The name: for each character, the others that some read gave there.
+using Alternatives = std::vector<std::set<std::string>>;
+
 // Reads a box with the preprocessings in turn until `validate` accepts; returns the accepted
 // read, else the most confident one.
 Attempt read_with_retries(const cv::Mat& flat, cv::Rect box, int text_h, Script script, const std::string& whitelist,
@@ -175,7 +178,8 @@ int name_target_height() {
 // The name: no rule can validate it, so several preprocessings and scales each read the line
 // and the reads vote character by character, weighted by Tesseract's confidence in each
 // character. Stops early when two reads agree with high confidence.
-Attempt read_name_voted(const cv::Mat& bgr, const cv::Mat& flat_in, cv::Rect box, int text_h) {
+Attempt read_name_voted(const cv::Mat& bgr, const cv::Mat& flat_in, cv::Rect box, int text_h,
+                        Alternatives& alternatives) {
   // The label 姓名 is printed in colour: a box that reaches into it keeps only the black value.
   box &= cv::Rect(0, 0, flat_in.cols, flat_in.rows);
   if (box.empty()) return {};
@@ -226,6 +230,7 @@ Attempt read_name_voted(const cv::Mat& bgr, const cv::Mat& flat_in, cv::Rect box
                                      [](const auto& a, const auto& b) { return a.second < b.second; })->first;
   std::string value;
   double conf_sum = 0;
+  alternatives.assign(len, {});
   for (std::size_t i = 0; i < len; ++i) {
     std::map<std::string, double> votes;
     double total = 0;
@@ -237,6 +242,8 @@ Attempt read_name_voted(const cv::Mat& bgr, const cv::Mat& flat_in, cv::Rect box
     auto win = std::max_element(votes.begin(), votes.end(),
                                 [](const auto& a, const auto& b) { return a.second < b.second; });
     value += win->first;
+    for (const auto& [cp, w] : votes)
+      if (cp != win->first) alternatives[i].insert(cp);
     // Confidence of the position: the winner's share of the votes times its mean confidence.
     int n_win = 0;
     for (const auto& r : reads)
@@ -326,7 +333,7 @@ double name_glyph_margin() {
 // glyph, with the name characters of glyph_matcher.h; one that matches clearly better than what
 // Tesseract read there replaces it (for a character the model lacks, Tesseract can only have
 // read a look-alike).
-Attempt correct_by_glyphs(const cv::Mat& clean, cv::Rect box, Attempt a) {
+Attempt correct_by_glyphs(const cv::Mat& clean, cv::Rect box, Attempt a, const Alternatives& alternatives) {
   auto cps = utf8_code_points(a.value);
   if (cps.empty()) return a;
   for (const auto& cp : cps)
@@ -356,8 +363,27 @@ Attempt correct_by_glyphs(const cv::Mat& clean, cv::Rect box, Attempt a) {
                  : (m->best_similarity >= 0.80 && m->best_similarity - m->read_similarity >= name_glyph_margin()) ||
                        (m->best_similarity >= 0.90 && read_d >= 1.5 * best_d);
     }
+    // A character another read gave there that matches the glyph much better than the voted
+    // one (怡 over 恰): two independent signs, the model considered it and the shape fits.
+    std::string alt_best;
+    if (!take && m && i < alternatives.size()) {
+      auto f = glyph_features(line(cells[i]));
+      double alt_s = 0;
+      for (const auto& alt : alternatives[i]) {
+        if (alt.size() < 3) continue;
+        double g = glyph_similarity(f, alt);
+        if (g > alt_s) { alt_s = g; alt_best = alt; }
+      }
+      if (std::getenv("SHIMING_OCR_DEBUG_DIR") && !alt_best.empty())
+        std::fprintf(stderr, "glyph %s: other read %s %.3f read %.3f\n", cps[i].c_str(), alt_best.c_str(), alt_s,
+                     m->read_similarity);
+      if (alt_best.empty() || alt_s < 0.90 || 1 - alt_s > 0.6 * (1 - m->read_similarity)) alt_best.clear();
+    }
     if (take) {
       value += m->best;
+      changed = true;
+    } else if (!alt_best.empty()) {
+      value += alt_best;
       changed = true;
     } else {
       value += cps[i];
@@ -524,12 +550,13 @@ Fields read_front_fields(const cv::Mat& bgr, const LayoutFit& fit, const cv::Mat
   // 姓名.
   {
     cv::Rect box = value_box(ink, vx, L::kNameRowY + dy, right, 2.8);
-    Attempt name = read_name_voted(bgr, flat, box, box.height - 2 * px(0.6));
+    Alternatives alternatives;
+    Attempt name = read_name_voted(bgr, flat, box, box.height - 2 * px(0.6), alternatives);
     cv::Rect clipped = box & cv::Rect(0, 0, flat.cols, flat.rows);
     if (name.valid && !clipped.empty()) {
       cv::Mat clean = flat.clone();
       without_coloured_ink(bgr, flat, clipped).copyTo(clean(clipped));
-      name = correct_by_glyphs(clean, clipped, name);
+      name = correct_by_glyphs(clean, clipped, name, alternatives);
     }
     put(out, "name", name, false);
   }
