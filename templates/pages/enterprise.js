@@ -12,7 +12,9 @@ Object.assign(I18N.en, { hr_title: "Collective verification (employer)", hr_uplo
   status_col: "Status", progress_col: "Documents", link: "Personal link", hr_submit: "Submit this batch",
   batches: "Enterprise batches", b_list: "Submitted batches", batch: "Batch", enterprise: "Enterprise",
   submitted_at: "Submitted", rows: "Rows", b_flagged: "Flagged rows only", b_rows: "Rows of the batch",
-  b_accept: "Approve every unflagged case" });
+  b_accept: "Approve every unflagged case", hr_zip_h: "ID card scans (optional)",
+  hr_zip_hint: "One ZIP file with the images (JPEG or PNG) named in the roster's scan_file column; upload it once imported and before submitting.",
+  hr_zip: "Scans (ZIP)" });
 const E = { batch: "", poll: 0, reviewBatch: "" };
 const ENT = "/api/v1/channels/enterprise/";
 // Flags on a roster row, for people (the codes stay in the data attributes).
@@ -20,6 +22,7 @@ const FLAGS = {
   DUPLICATE_IN_ROSTER: ["同一身份证号在名单中出现多次", "The same ID number appears more than once in the roster"],
   SCAN_MISSING: ["压缩包中缺少该员工的身份证扫描件", "The ZIP lacks this employee's ID scan"],
   SCAN_REFUSED: ["身份证扫描件无法使用", "The ID scan could not be used"],
+  LINK_LOST_ON_RESTART: ["导入中断，该员工的个人链接未保存", "The import was interrupted: this employee's personal link was not kept"],
   INCOMPLETE_AT_SUBMISSION: ["提交时材料不全，未随本批次提交", "Incomplete at submission: not sent with the batch"],
 };
 const BATCH_STATE = {
@@ -147,6 +150,22 @@ async function showEmployees(links) {
     tb.appendChild(tr);
   }
 }
+// The ZIP of ID scans, matched to rows by the roster's scan_file column.
+async function uploadScans() {
+  const f = $("hr-zip").files[0];
+  if (!f) return;
+  hint($("hr-zip-msg"), { ok: true, text: msg("正在上传…", "Uploading…") });
+  const r = await api("PUT", ENT + "batches/" + encodeURIComponent(E.batch) + "/scans", f,
+                      { token: T.token, headers: { "Content-Type": "application/zip" } });
+  $("hr-zip").value = "";
+  if (!r.ok) { hint($("hr-zip-msg"), { ok: false, text: apiError(r.body, r.status) }); return; }
+  const problems = r.body.problems || [];
+  hint($("hr-zip-msg"), { ok: problems.length === 0, text: msg("已匹配 " + r.body.attached + " 份扫描件。", r.body.attached + " scan(s) matched. ") +
+    problems.map((p) => msg("第 " + p.row + " 行（" + p.scan_file + "）：", "row " + p.row + " (" + p.scan_file + "): ") +
+                        flagText(p.code === "SCAN_MISSING" ? p.code : "SCAN_REFUSED")).join(msg("；", "; ")) });
+  $("hr-zip-msg").dataset.attached = String(r.body.attached);
+  await showEmployees(false);
+}
 async function submitBatch() {
   const r = await api("POST", ENT + "batches/" + encodeURIComponent(E.batch) + "/submit", undefined, { token: T.token });
   if (!r.ok) {
@@ -225,6 +244,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("hr-refresh").addEventListener("click", () => showHrBatch(E.batch));
   $("hr-links").addEventListener("click", () => showEmployees(true));
   $("hr-submit").addEventListener("click", submitBatch);
+  $("hr-zip").addEventListener("change", uploadScans);
   $("to-batches").addEventListener("click", showBatches);
   $("b-back").addEventListener("click", () => { section("queue"); loadQueue(); });
   $("b-flagged").addEventListener("change", loadBatchRows);

@@ -8,11 +8,35 @@
 //
 // node enterprise_test.mjs --host BIN --ctl BIN --plugins DIR --config FILE --out DIR
 import fs from "node:fs";
+import zlib from "node:zlib";
 import { Run, parseArgs, withCheck, canvasJpeg } from "./harness.mjs";
 
 const run = new Run(parseArgs(["host", "ctl", "plugins", "config", "out"]), "enterprise");
 const check = run.check.bind(run);
 const PROVINCE = "entbrow";
+
+// A ZIP (stored entries) of named files, as HR's scanning software would make.
+function zip(files) {
+  const locals = [], central = [];
+  let offset = 0;
+  for (const [name, data] of files) {
+    const n = Buffer.from(name), crc = zlib.crc32(data);
+    const h = Buffer.alloc(30);
+    h.writeUInt32LE(0x04034b50, 0); h.writeUInt16LE(20, 4); h.writeUInt16LE(0x21, 12);
+    h.writeUInt32LE(crc, 14); h.writeUInt32LE(data.length, 18); h.writeUInt32LE(data.length, 22); h.writeUInt16LE(n.length, 26);
+    const c = Buffer.alloc(46);
+    c.writeUInt32LE(0x02014b50, 0); c.writeUInt16LE(20, 4); c.writeUInt16LE(20, 6); c.writeUInt16LE(0x21, 14);
+    c.writeUInt32LE(crc, 16); c.writeUInt32LE(data.length, 20); c.writeUInt32LE(data.length, 24); c.writeUInt16LE(n.length, 28);
+    c.writeUInt32LE(offset, 42);
+    locals.push(h, n, data);
+    central.push(c, n);
+    offset += 30 + n.length + data.length;
+  }
+  const cd = Buffer.concat(central), end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(files.length, 8); end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
 
 try {
   const base = await run.startHost();
@@ -26,8 +50,8 @@ try {
   // The roster: three clean rows, a wrong check character, the first employee's number again.
   const idA = withCheck("11010119900101123"), idB = withCheck("11010119910202124"), idC = withCheck("11010119920303125");
   const badCheck = idC.slice(0, 17) + (idC[17] === "0" ? "1" : "0");
-  const roster = ["姓名,身份证号,手机号,考试场次", `张三,${idA},13800138001,2026-11`, `李四,${idB},13800138002,2026-11`,
-                  `王五,${idC},13800138003,2026-11`, `赵六,${badCheck},13800138004,2026-11`, `钱七,${idA},13800138005,2026-11`].join("\r\n") + "\r\n";
+  const roster = ["姓名,身份证号,手机号,考试场次,扫描件", `张三,${idA},13800138001,2026-11,a.jpg`, `李四,${idB},13800138002,2026-11,b.jpg`,
+                  `王五,${idC},13800138003,2026-11,c.jpg`, `赵六,${badCheck},13800138004,2026-11,`, `钱七,${idA},13800138005,2026-11,`].join("\r\n") + "\r\n";
 
   // 1. HR: enterprise, upload, progress, report.
   const hr = await ctx.newPage();
@@ -72,6 +96,15 @@ try {
         "the first employee's row is flagged as duplicated, in words: " + flagged);
   check((await hr.textContent("#hr-employee-rows")).includes("张*") && !(await hr.textContent("#hr-employee-rows")).includes(idA),
         "employees shown masked");
+  // The ZIP of ID scans: two match, the third row's scan is not in it.
+  await hr.setInputFiles("#hr-zip", { name: "scans.zip", mimeType: "application/zip",
+    buffer: zip([["scans/a.jpg", await canvasJpeg(hr, "ID A")], ["b.jpg", await canvasJpeg(hr, "ID B")]]) });
+  await hr.waitForFunction(() => document.querySelector("#hr-zip-msg").dataset.attached !== undefined);
+  const zipMsg = await hr.textContent("#hr-zip-msg");
+  check((await hr.getAttribute("#hr-zip-msg", "data-attached")) === "2" && zipMsg.includes("第 4 行（c.jpg）：压缩包中缺少"),
+        "ZIP of scans: two attached, the missing one named in words: " + zipMsg);
+  await hr.waitForFunction(() => document.querySelector("#hr-employee-rows [data-flag=SCAN_MISSING]"));
+  check((await hr.textContent("#hr-employee-rows")).includes("已有：身份证扫描件"), "employees show the attached scans");
   await hr.click("#lang");
   await hr.waitForFunction(() => document.querySelector("#hr-report-rows").textContent.includes("appears more than once"));
   check((await hr.textContent("#hr-employee-rows")).includes("Collecting documents"), "the report and the employees follow the English switch");
