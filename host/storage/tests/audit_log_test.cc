@@ -52,6 +52,36 @@ TEST_P(AuditLogTest, AppendChainsAndListsPerCase) {
   EXPECT_EQ(v.checked, 3);
 }
 
+// Cases::open_many: several records inside the caller's transaction, the head written once; a
+// rolled-back transaction leaves neither records nor a moved head behind.
+TEST_P(AuditLogTest, AppendInChainsInsideTheCallersTransaction) {
+  AuditLog log(*db_);
+  ASSERT_TRUE(log.append(entry("c0", "verified")));
+  std::vector<AuditEntry> chunk = {entry("c1", "collecting"), entry("c2", "collecting"), entry("c3", "collecting")};
+  auto s = db_->session();
+  auto st = db_->write_transaction(*s, [&](soci::session& tx) { return log.append_in(tx, chunk); });
+  ASSERT_TRUE(st) << st.error().message;
+  EXPECT_EQ(chunk[0].seq, 2);
+  EXPECT_EQ(chunk[2].seq, 4);
+  EXPECT_EQ(chunk[1].prev_hash, chunk[0].hash);
+  EXPECT_EQ(chunk[2].hash, AuditLog::chain_hash(chunk[1].hash, chunk[2]));
+
+  std::vector<AuditEntry> dropped = {entry("c4", "collecting"), entry("c5", "collecting")};
+  auto rolled_back = db_->write_transaction(*s, [&](soci::session& tx) -> sdk::Status {
+    if (auto a = log.append_in(tx, dropped); !a) return a;
+    return sdk::make_error("BODY_FAILED", "the rest of the chunk failed", "失败");
+  });
+  EXPECT_FALSE(rolled_back);
+  EXPECT_TRUE(log.list_for_case("c4").empty());
+  auto next = log.append(entry("c6", "verified"));
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->seq, 5);
+  EXPECT_EQ(next->prev_hash, chunk[2].hash);
+  auto v = log.verify();
+  EXPECT_TRUE(v.ok) << v.problem;
+  EXPECT_EQ(v.checked, 5);
+}
+
 TEST_P(AuditLogTest, EmptyChainVerifies) {
   auto v = AuditLog(*db_).verify();
   EXPECT_TRUE(v.ok) << v.problem;
