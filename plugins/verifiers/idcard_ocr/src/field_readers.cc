@@ -725,8 +725,23 @@ Fields read_back_fields(const cv::Mat& bgr, const LayoutFit& fit, const cv::Mat&
       if (!v->long_term && std::chrono::sys_days(v->to) <= std::chrono::sys_days(v->from)) return std::nullopt;
       return format_date(v->from) + "|" + (v->long_term ? std::string("长期") : format_date(v->to));
     };
+    // A period the law knows (5, 10 or 20 years to the day, or 长期) is what every card shows:
+    // reads that give one are preferred, and a digit misread in one of the two dates (2022.05.20
+    // for .26) sends the line to the other preprocessings. When none gives one, the most
+    // confident period read stands below the review threshold (the cross-check then asks a
+    // person rather than rejecting on VALIDITY_SPAN_INVALID).
+    auto lawful = [&validate](const OcrText& t) -> std::optional<std::string> {
+      auto v = parse_validity(t.text);
+      if (!v || validity_span_years(*v) == 0) return std::nullopt;
+      return validate(t);
+    };
     Attempt a = read_with_retries(flat, box, box.height - 2 * px(0.6), Script::chinese, "0123456789.-长期", false,
-                                  validate, 0.8);
+                                  lawful, 0.8);
+    if (!a.valid) {
+      a = read_with_retries(flat, box, box.height - 2 * px(0.6), Script::chinese, "0123456789.-长期", false, validate,
+                            0.8);
+      if (a.valid) a.confidence = std::min(a.confidence, 0.7);
+    }
     if (a.valid) {
       auto bar = a.value.find('|');
       out["valid_from"] = Field{a.value.substr(0, bar), a.confidence};

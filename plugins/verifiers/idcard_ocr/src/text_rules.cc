@@ -189,26 +189,27 @@ std::optional<year_month_day> parse_printed_birth(std::string_view text) {
   return r;
 }
 
+int validity_span_years(const Validity& v) {
+  if (v.long_term) return -1;
+  if (!v.from.ok() || !v.to.ok()) return 0;
+  int span = 0;
+  for (int years_n : {5, 10, 20}) {
+    year_month_day e{v.from.year() + years(years_n), v.from.month(), v.from.day()};
+    if (!e.ok()) e = year_month_day{e.year(), month(3), day(1)};
+    // Feb 29 issues expire on Feb 28 or Mar 1.
+    auto diff = (sys_days(v.to) - sys_days(e)).count();
+    if (diff >= -1 && diff <= 1) span = years_n;
+  }
+  return span;
+}
+
 bool validity_span_allowed(const Validity& v, year_month_day birth) {
   int age = idnumber::age_on(birth, v.from);
   auto span_for = [](int a) { return a < 16 ? 5 : a <= 25 ? 10 : a <= 45 ? 20 : 0; };
   std::vector<int> allowed = {span_for(age), span_for(age - 1), span_for(age + 1)};
-  int span = 0;
-  if (!v.long_term) {
-    year_month_day expect_base = v.from;
-    bool found = false;
-    for (int years_n : {5, 10, 20}) {
-      year_month_day e{expect_base.year() + years(years_n), expect_base.month(), expect_base.day()};
-      if (!e.ok()) e = year_month_day{e.year(), month(3), day(1)};
-      // Feb 29 issues expire on Feb 28 or Mar 1.
-      auto diff = (sys_days(v.to) - sys_days(e)).count();
-      if (diff >= -1 && diff <= 1) {
-        span = years_n;
-        found = true;
-      }
-    }
-    if (!found) return false;
-  }
+  int span = validity_span_years(v);
+  if (span == 0) return false;
+  if (span < 0) span = 0;  // 长期
   return std::find(allowed.begin(), allowed.end(), span) != allowed.end();
 }
 

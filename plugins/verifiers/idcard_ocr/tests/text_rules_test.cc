@@ -78,6 +78,14 @@ TEST(TextRules, LawfulSpans) {
   EXPECT_FALSE(validity_span_allowed(lt, d(1995, 6, 1)));
   Validity v5{d(2016, 2, 29), false, d(2021, 2, 28)};        // issued on Feb 29
   EXPECT_TRUE(validity_span_allowed(v5, d(2010, 1, 1)));
+  // The span alone, whatever the age.
+  EXPECT_EQ(validity_span_years(v10), 10);
+  EXPECT_EQ(validity_span_years(v20), 20);
+  EXPECT_EQ(validity_span_years(v5), 5);
+  EXPECT_EQ(validity_span_years(lt), -1);
+  EXPECT_EQ(validity_span_years(v7), 0);
+  Validity misread{d(2017, 5, 26), false, d(2022, 5, 20)};    // a digit of the day misread
+  EXPECT_EQ(validity_span_years(misread), 0);
 }
 
 }  // namespace

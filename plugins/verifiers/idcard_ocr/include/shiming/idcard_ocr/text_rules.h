@@ -57,6 +57,9 @@ bool printed_birth_one_digit_short(std::string_view text, std::chrono::year_mont
 // holder's age at issue: under 16 -> 5 years, 16-25 -> 10, 26-45 -> 20, 46 and over -> 长期.
 // One year of tolerance on the age boundary is given (cards are often issued near birthdays).
 bool validity_span_allowed(const Validity& v, std::chrono::year_month_day birth);
+// The span's length in years when it is one the law knows (5, 10 or 20: expiry on the issue's
+// day N years on, a day either side for 29 February), -1 for 长期, 0 otherwise.
+int validity_span_years(const Validity& v);
 
 // An address as read, with the province, city and district it opens with snapped to the names
 // of the GB/T 2260 table when the read is within an edit or two of one (乌鲁森齐市 ->
