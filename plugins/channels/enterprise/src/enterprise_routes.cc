@@ -500,6 +500,18 @@ void EnterpriseChannel::run_import(Job& job) {
   progress();
   auto report = json::parse(report_json(v), nullptr, false);
   if (report.is_discarded()) report = json::object();
+  // After a resume the validator sees the case a refused row collided with (e.g. opened in
+  // another channel before the hub refused the row) and reports the row again: the hub's stored
+  // refusal is the account of what happened, so the row is reported once.
+  std::unordered_set<std::size_t> refused_rows;
+  for (const auto& e : extra) refused_rows.insert(e.row);
+  if (!refused_rows.empty() && report.contains("issues") && report["issues"].is_array()) {
+    json kept = json::array();
+    for (auto& i : report["issues"])
+      if (i.value("code", "") != "ROSTER_ID_EXISTING_CASE" || !refused_rows.count(i.value("row", std::size_t{0})))
+        kept.push_back(std::move(i));
+    report["issues"] = std::move(kept);
+  }
   for (const auto& e : extra)
     report["issues"].push_back({{"row", e.row}, {"field", e.field}, {"code", e.code}, {"message", e.message_en},
                                 {"message_zh", e.message_zh}});
