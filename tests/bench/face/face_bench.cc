@@ -5,7 +5,7 @@
 // hand-held with head sway) and on printed photos moved to mimic the challenge, per face source:
 // false-reject rate of the cue on live clips, detection rate on attacks.
 // Usage: face_bench [--threshold 0.5] [--runs 5] [--pad-sources 8] [--pad-only 1] [--pad-verbose 1]
-//   [--texture-sources N [--texture-csv FILE]] [--action-sources N [--turn-offset X]] [--chips-dir DIR]
+//   [--texture-sources N [--texture-csv FILE]] [--action-sources N [--turn-offset X] [--blink-dark X]] [--chips-dir DIR]
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -253,10 +253,11 @@ void texture_attacks(const FaceAnalyzer& analyzer, const std::vector<testkit::Fa
 // Live clips, one action each, per face source: is the action seen? The sources are the pair
 // set's faces (astronaut.png and the group photos' faces, many of them small and upscaled).
 void live_actions(const FaceAnalyzer& analyzer, const std::vector<testkit::FaceSource>& sources,
-                  const std::vector<std::string>& names, bool verbose, double turn_offset) {
+                  const std::vector<std::string>& names, bool verbose, double turn_offset, double blink_dark) {
   const std::vector<std::string> all = {"blink", "turn_left", "turn_right", "nod", "open_mouth"};
   liveness::LivenessParams params;
   if (turn_offset >= 0) params.turn_offset = turn_offset;
+  if (blink_dark >= 0) params.blink_dark_ratio = blink_dark;
   std::map<std::string, int> seen, spurious;
   int clips = 0, clips_ok = 0, sources_all_ok = 0;
   // By the head's pose at rest in the source photo: near frontal (|yaw| <= 20, |pitch| <= 15 degrees as
@@ -318,8 +319,8 @@ void live_actions(const FaceAnalyzer& analyzer, const std::vector<testkit::FaceS
               clips_ok - frontal_clip_ok, clips - frontal_clips);
   std::printf("  actions seen that were not asked for (turns in a nod clip not counted):");
   for (const auto& a : all) std::printf(" %s %d", a.c_str(), spurious[a]);
-  std::printf(" (turn_offset %.2f, turn_degrees %.0f, blink_ratio %.2f)\n", params.turn_offset, params.turn_degrees,
-              params.blink_ratio);
+  std::printf(" (turn_offset %.2f, turn_degrees %.0f, blink_ratio %.2f, blink_dark_ratio %.2f)\n", params.turn_offset,
+              params.turn_degrees, params.blink_ratio, params.blink_dark_ratio);
 }
 
 }  // namespace
@@ -330,7 +331,7 @@ int main(int argc, char** argv) {
   bool pad_only = false, pad_verbose = false;
   int action_sources = 0, texture_sources = 0;
   std::string texture_csv, chips_dir;
-  double turn_offset = -1;  // -1: the default
+  double turn_offset = -1, blink_dark = -1;  // -1: the defaults
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--threshold")) threshold = std::stod(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--runs")) runs = std::stoi(argv[i + 1]);
@@ -342,6 +343,7 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--texture-csv")) texture_csv = argv[i + 1];
     else if (!std::strcmp(argv[i], "--chips-dir")) chips_dir = argv[i + 1];
     else if (!std::strcmp(argv[i], "--turn-offset")) turn_offset = std::stod(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--blink-dark")) blink_dark = std::stod(argv[i + 1]);
   }
   if (testkit::face_api_model_dir().empty()) {
     std::cerr << "face-api weights missing: run scripts/fetch-face-model.sh\n";
@@ -387,7 +389,7 @@ int main(int argc, char** argv) {
       } catch (const std::exception&) {
       }
     }
-    live_actions(**analyzer, sources, names, pad_verbose, turn_offset);
+    live_actions(**analyzer, sources, names, pad_verbose, turn_offset, blink_dark);
   }
   if (pad_sources > 0) {
     std::vector<testkit::FaceSource> sources;

@@ -76,6 +76,7 @@ LivenessParams LivenessParams::from_json(const nlohmann::json& j) {
   LivenessParams p;
   auto num = [&](const char* key, double& v) { if (j.contains(key)) v = j[key].get<double>(); };
   num("blink_ratio", p.blink_ratio);
+  num("blink_dark_ratio", p.blink_dark_ratio);
   num("turn_degrees", p.turn_degrees);
   num("turn_offset", p.turn_offset);
   num("nod_degrees", p.nod_degrees);
@@ -113,7 +114,7 @@ ClipAnalysis analyse_signals(const std::vector<FrameSignals>& frames, const std:
                              const LivenessParams& p) {
   ClipAnalysis out;
   out.frames = int(frames.size());
-  std::vector<double> ear, mouth, yaw, pitch, moire, black, sat, hf, glare, nose, lbp_nu;
+  std::vector<double> ear, mouth, yaw, pitch, moire, black, sat, hf, glare, nose, lbp_nu, dark;
   for (const auto& f : frames) {
     if (f.faces > 1) ++out.multi_face_frames;
     if (!f.face) continue;
@@ -128,6 +129,7 @@ ClipAnalysis analyse_signals(const std::vector<FrameSignals>& frames, const std:
     ++out.face_frames;
     ear.push_back(f.ear);
     nose.push_back(f.nose_offset);
+    if (f.eye_dark >= 0) dark.push_back(f.eye_dark);
     mouth.push_back(f.mouth);
     yaw.push_back(f.yaw);
     pitch.push_back(f.pitch);
@@ -140,7 +142,7 @@ ClipAnalysis analyse_signals(const std::vector<FrameSignals>& frames, const std:
   // Baselines: eyes are open most of the time, the mouth closed, the head straight.
   const double ear0 = percentile(ear, 0.75), mouth0 = percentile(mouth, 0.25);
   const double yaw0 = percentile(yaw, 0.5), pitch0 = percentile(pitch, 0.5);
-  const double nose0 = percentile(nose, 0.5);
+  const double nose0 = percentile(nose, 0.5), dark0 = percentile(dark, 0.75);
   out.baselines = {{"eye_aspect_ratio", round3(ear0)}, {"mouth_opening", round3(mouth0)},
                    {"yaw", round3(yaw0)}, {"pitch", round3(pitch0)}, {"nose_offset", round3(nose0)}};
   out.moire_median = percentile(moire, 0.5);
@@ -172,8 +174,16 @@ ClipAnalysis analyse_signals(const std::vector<FrameSignals>& frames, const std:
   }
 
   auto add = [&](std::vector<DetectedAction> r) { out.events.insert(out.events.end(), r.begin(), r.end()); };
+  // Blink: the eye aspect ratio, or the iris and pupil covered (dlib's eye points on a turned face
+  // barely close while the lids do).
   add(runs(frames, "blink", [&](const FrameSignals& f) {
-    return f.ear < p.blink_ratio * ear0 ? 1.0 - f.ear / ear0 : 0.0;
+    if (f.ear < p.blink_ratio * ear0) return 1.0 - f.ear / ear0;
+    // The landmarks must still narrow a little (a turn or a shadow alone darkens or lightens the eye
+    // regions without that).
+    if (p.blink_dark_ratio > 0 && dark0 > 0.05 && f.eye_dark >= 0 && f.eye_dark < p.blink_dark_ratio * dark0 &&
+        f.ear < 0.9 * ear0)
+      return 1.0 - f.eye_dark / dark0;
+    return 0.0;
   }));
   // Turns: solvePnP's yaw, or the nose's shift between the eye corners (scaled to degrees of the
   // yaw threshold for the magnitude) where a turned head makes the 3D fit unreliable.

@@ -13,6 +13,11 @@ namespace shiming::liveness {
 
 struct LivenessParams {
   double blink_ratio = 0.72;        // eye aspect ratio under this share of the open baseline = closed
+  // Or the eyes' dark share (FrameSignals::eye_dark) under this share of its open baseline while the
+  // eye aspect ratio is under 0.9 of its own. Off (0) by default: on the 20 pair-set faces it finds
+  // blinks on turned heads (15 -> 18 of 20) but also raises blinks nobody made (25 -> 35 of 80 clips
+  // of other actions), and a blink seen where there was none weakens the challenge (README).
+  double blink_dark_ratio = 0;
   double turn_degrees = 12;         // yaw change for turn_left / turn_right
   // or a shift of the nose between the outer eye corners (face::nose_offset, share of their distance)
   // from its rest position, in the turn's direction: solvePnP misreads turns of a head already turned.

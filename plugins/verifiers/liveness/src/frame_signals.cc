@@ -11,6 +11,41 @@
 #include "shiming/face/spoof_signals.h"
 
 namespace shiming::liveness {
+namespace {
+
+// Pixels inside the eye outlines darker than 60 % of the skin around the eyes (the median of a box
+// one eye height above and below), over all pixels inside the outlines.
+double eye_dark_share(const cv::Mat& gray, const face::FaceLandmarks& lm) {
+  const cv::Rect frame(0, 0, gray.cols, gray.rows);
+  std::size_t dark = 0, total = 0;
+  for (int start : {face::FaceLandmarks::kRightEye, face::FaceLandmarks::kLeftEye}) {
+    std::vector<cv::Point> poly;
+    for (int i = 0; i < 6; ++i) poly.emplace_back(int(std::lround(lm.points[start + i].x)), int(std::lround(lm.points[start + i].y)));
+    const cv::Rect eye = cv::boundingRect(poly);
+    const int pad = std::max(2, eye.width / 3);
+    const cv::Rect around = cv::Rect(eye.x, eye.y - pad, eye.width, eye.height + 2 * pad) & frame;
+    if (eye.width < 4 || around.area() < 16) return -1;
+    cv::Mat patch = gray(around);
+    std::vector<unsigned char> v(patch.begin<unsigned char>(), patch.end<unsigned char>());
+    std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
+    const double limit = 0.6 * v[v.size() / 2];
+    cv::Mat mask = cv::Mat::zeros(around.size(), CV_8U);
+    for (auto& p : poly) p -= around.tl();
+    cv::fillConvexPoly(mask, poly, cv::Scalar(255));
+    for (int y = 0; y < around.height; ++y) {
+      const auto* g = patch.ptr<unsigned char>(y);
+      const auto* m = mask.ptr<unsigned char>(y);
+      for (int x = 0; x < around.width; ++x) {
+        if (!m[x]) continue;
+        ++total;
+        dark += g[x] < limit;
+      }
+    }
+  }
+  return total >= 8 ? double(dark) / double(total) : -1;
+}
+
+}  // namespace
 
 FrameSignals FrameAnalyzer::analyze(const cv::Mat& bgr, double t) {
   FrameSignals s;
@@ -58,6 +93,7 @@ FrameSignals FrameAnalyzer::analyze(const cv::Mat& bgr, double t) {
   last_landmarks_ = s.landmarks;
   s.ear = face::eye_aspect_ratio(s.landmarks);
   s.nose_offset = face::nose_offset(s.landmarks);
+  s.eye_dark = eye_dark_share(gray, s.landmarks);
   s.mouth = face::mouth_opening(s.landmarks);
   auto pose = face::estimate_head_pose(s.landmarks, gray.size());
   s.yaw = pose.yaw;

@@ -21,6 +21,9 @@ struct FrameSignals {
   face::FaceLandmarks landmarks;
   double ear = 0, mouth = 0, yaw = 0, pitch = 0;
   double nose_offset = 0.5;  // face::nose_offset
+  // Share of dark pixels (iris, pupil) inside the two eye outlines: lids that close cover them, even
+  // where the landmarks of a turned face keep an open eye's shape. -1 when not measured.
+  double eye_dark = -1;
   double moire = 0;  // face::moire_peak_ratio of the face region
   face::TextureCues texture;  // skin texture and light on the normalised face (face::texture_cues)
   // Dense motion of the face's own texture against the frame `kFlowGap` frames earlier (features

@@ -60,6 +60,7 @@ sdk::ConfigSchema LivenessVerifier::rules_schema() {
       face::string_field("spoof_policy", "review", {"reject", "review"},
                          "what a still-photo, screen-replay or printed-photo signal does: reject, or send to a person"),
       number_field("blink_ratio", d.blink_ratio, 0.2, 0.95, "eye aspect ratio under this share of the open baseline = closed"),
+      number_field("blink_dark_ratio", d.blink_dark_ratio, 0, 0.95, "also a blink: the eyes' dark (iris) share under this share of its open baseline while the eye aspect ratio dips under 0.9 of its own; 0 = off"),
       number_field("turn_degrees", d.turn_degrees, 3, 60, "yaw change that counts as a turn"),
       number_field("turn_offset", d.turn_offset, 0, 0.5, "shift of the nose between the outer eye corners (share of their distance) that also counts as a turn; 0 = yaw only"),
       number_field("nod_degrees", d.nod_degrees, 3, 60, "pitch change that counts as a nod"),
