@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -15,6 +16,7 @@
 
 #include "common/dates.h"
 #include "common/log.h"
+#include "storage/commit_counter.h"
 #include "storage/database_url.h"
 #include "storage/migrations.h"
 #include "storage/sql_util.h"
@@ -36,6 +38,17 @@ Database::~Database() = default;
 
 namespace {
 
+std::atomic<std::uint64_t> g_sqlite_commits{0};
+
+// Installed on every pooled SQLite connection; SQLite calls it after each commit
+// in WAL mode, once the write lock is released. It replaces SQLite's default
+// hook, so it also does what that one does: a passive checkpoint at 1000 pages.
+int count_commit(void*, sqlite_api::sqlite3* db, const char* name, int wal_pages) {
+  g_sqlite_commits.fetch_add(1, std::memory_order_seq_cst);
+  if (wal_pages >= 1000) sqlite_api::sqlite3_wal_checkpoint(db, name);
+  return SQLITE_OK;
+}
+
 void init_connection(soci::session& s, Dialect d) {
   if (d == Dialect::sqlite) {
     s << "PRAGMA busy_timeout = 30000";
@@ -43,6 +56,8 @@ void init_connection(soci::session& s, Dialect d) {
     std::string mode;
     s << "PRAGMA journal_mode = WAL", soci::into(mode);
     s << "PRAGMA synchronous = NORMAL";
+    auto* conn = static_cast<soci::sqlite3_session_backend*>(s.get_backend())->conn_;
+    sqlite_api::sqlite3_wal_hook(conn, count_commit, nullptr);
   } else {
     // READ COMMITTED: locking reads see the newest rows and InnoDB takes no gap
     // locks, so job claims and audit appends do not deadlock on gaps.
@@ -59,6 +74,8 @@ bool is_transient(const std::exception& e) {
 }
 
 }  // namespace
+
+std::uint64_t sqlite_commit_count() { return g_sqlite_commits.load(std::memory_order_seq_cst); }
 
 sdk::Result<std::unique_ptr<Database>> Database::open(const std::string& url, int pool_size) {
   auto parsed = parse_database_url(url);

@@ -65,5 +65,43 @@ TEST(CaseView, EveryChangeShowsOnTheNextRead) {
   EXPECT_EQ(view(other_id, other_token).json()["id"], other_id);
 }
 
+// Two hosts on one SQLite file: a change made through the other host is not
+// counted by this host's commit counter, so the view must notice it through
+// PRAGMA data_version (polled every 50 ms) and show it soon after.
+TEST(CaseView, AChangeThroughAnotherHostShows) {
+  const std::string data = make_temp_dir("case_view_two");
+  const std::string db = "sqlite:" + data + "/shiming.db";
+  const std::string config = std::string(SHIMING_SOURCE_DIR) + "/tests/integration/config/host.yaml";
+  auto one = make_host(config, db, {"--workers", "0", "--data-dir", data});
+  ASSERT_TRUE(one->start()) << one->log_text();
+  auto two = make_host(config, db, {"--workers", "0", "--data-dir", data});
+  ASSERT_TRUE(two->start()) << two->log_text();
+  Api a(one->port()), b(two->port());
+  std::mt19937 rng(std::random_device{}());
+  auto opened = a.json("POST", "/api/v1/provinces/testprov/cases",
+                       {{"name", "李四"}, {"id_number", make_id_number(rng)}, {"sex", "M"},
+                        {"phone", "13812345678"}, {"exam_session", "2026-11"}});
+  ASSERT_EQ(opened.status, 201) << opened.body;
+  const std::string id = opened.json()["case_id"], token = opened.json()["token"];
+  auto documents = [&](Api& api) {
+    auto r = api.call("GET", "/api/v1/cases/" + id, "", token);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.status == 200 ? r.json()["documents"].size() : 99u;
+  };
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(documents(a), 0u);  // cached on host one
+  ASSERT_EQ(b.call("PUT", "/api/v1/cases/" + id + "/documents/id-front", make_photo(".jpg", 900, 600), token,
+                   "image/jpeg").status,
+            200);
+  EXPECT_TRUE(eventually([&] { return documents(a) == 1u; }, std::chrono::seconds(2)));
+  ASSERT_EQ(b.call("PUT", "/api/v1/cases/" + id + "/documents/id-back", make_photo(".jpg", 900, 600), token,
+                   "image/jpeg").status,
+            200);
+  EXPECT_TRUE(eventually([&] { return documents(a) == 2u; }, std::chrono::seconds(2)));
+  ASSERT_EQ(b.call("POST", "/api/v1/cases/" + id + "/submit", "", token).status, 202);
+  EXPECT_TRUE(eventually([&] {
+    return a.call("GET", "/api/v1/cases/" + id, "", token).json().value("status", "") == "submitted";
+  }, std::chrono::seconds(2)));
+}
+
 }  // namespace
 }  // namespace shiming::testing
