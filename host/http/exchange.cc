@@ -6,6 +6,7 @@
 #include <exception>
 #include <random>
 
+#include "common/access_log.h"
 #include "common/log.h"
 
 #include <spdlog/logger.h>
@@ -133,7 +134,7 @@ bool is_framing_header(std::string_view name) {
 void log_access(std::string_view method, std::string_view pattern, int status,
                 std::chrono::nanoseconds duration, std::string_view request_id,
                 std::string_view remote) {
-  auto logger = host_logger();
+  auto logger = access_logger();
   if (!logger->should_log(spdlog::level::info)) return;
   thread_local std::string line;
   line.clear();
