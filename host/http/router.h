@@ -24,6 +24,11 @@ using Handler = std::function<sdk::HttpResponse(sdk::HttpRequest&)>;
 
 struct RouteOptions {
   std::size_t max_body = 64 * 1024;  // bytes; larger bodies get 413 BODY_TOO_LARGE
+  // A quick handler (no blocking work: a few microseconds, e.g. a cached view)
+  // runs on the I/O thread that read the request; the others run on the
+  // server's handler threads (ServerOptions::handler_threads), so a slow one
+  // never holds up the connections of its I/O thread.
+  bool quick = false;
 };
 
 // The outcome of Router::match().

@@ -5,11 +5,13 @@
 #include <filesystem>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -61,17 +63,36 @@ sdk::Status check_readable(const std::string& path, const char* what_en, const c
 
 }  // namespace
 
+// One event loop per I/O thread (no handler hops between threads, no locks
+// shared by them); `ioc` is the first and also runs the listener, timers and
+// signals. Accepted connections are dealt to the loops in turn.
 struct Server::Impl {
   Impl(ServerOptions o, const Router& r, Metrics& m)
-      : ioc(o.io_threads > 0 ? o.io_threads : 1),
+      : ioc(1),
         control(asio::make_strand(ioc.get_executor())),
         shared(std::make_shared<detail::ServerShared>(std::move(o), r, m)),
         acceptor(control),
         accept_retry(control),
         drain_timer(control),
-        sweep_timer(control) {}
+        sweep_timer(control) {
+    const int n = std::max(1, shared->options.io_threads);
+    for (int i = 1; i < n; ++i) {
+      loops.push_back(std::make_unique<asio::io_context>(1));
+      keep_running.emplace_back(loops.back()->get_executor());
+    }
+    const int h = shared->options.handler_threads < 0 ? n : shared->options.handler_threads;
+    if (h > 0) {
+      handlers.emplace(static_cast<std::size_t>(h));
+      shared->handler_executor.emplace(handlers->get_executor());
+    }
+  }
 
+  // The other I/O threads' loops. Declared before `ioc`, so destroyed after it:
+  // an accept still pending on `ioc` holds a socket of one of them.
+  std::vector<std::unique_ptr<asio::io_context>> loops;
   asio::io_context ioc;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;  // for `loops`
+  std::size_t next_loop = 0;
   // The listener, timers and signals complete on this strand, so a stop()
   // never races an accept on another I/O thread.
   detail::Strand control;
@@ -87,6 +108,19 @@ struct Server::Impl {
   unsigned short port = 0;
   bool started = false;
   std::int64_t last_admission_sweep_ns = 0;
+  // Declared last: destroyed (stopped and joined) first, while the loops its
+  // handlers post back to still exist.
+  std::optional<asio::thread_pool> handlers;
+
+  asio::io_context& pick_loop() {
+    const std::size_t i = next_loop++ % (loops.size() + 1);
+    return i == 0 ? ioc : *loops[i - 1];
+  }
+  void stop_loops() {
+    keep_running.clear();
+    ioc.stop();
+    for (auto& l : loops) l->stop();
+  }
 
   const ServerOptions& options() const { return shared->options; }
 
@@ -184,7 +218,7 @@ sdk::Status Server::Impl::setup_tls() {
 }
 
 void Server::Impl::do_accept() {
-  acceptor.async_accept(asio::make_strand(ioc.get_executor()), [this](boost::system::error_code ec,
+  acceptor.async_accept(asio::make_strand(pick_loop().get_executor()), [this](boost::system::error_code ec,
                                                                       detail::ConnectionSocket socket) {
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
     if (shared->stopping.load()) return;
@@ -241,13 +275,13 @@ void Server::Impl::begin_shutdown() {
 void Server::Impl::drain_check() {
   const std::size_t open = shared->sessions.size();
   if (open == 0) {
-    ioc.stop();
+    stop_loops();
     return;
   }
   if (std::chrono::steady_clock::now() >= drain_deadline) {
     log_event(spdlog::level::warn, "shutdown grace expired; closing remaining connections",
               {{"open_connections", open}});
-    ioc.stop();
+    stop_loops();
     return;
   }
   drain_timer.expires_after(std::chrono::milliseconds(20));
@@ -261,7 +295,7 @@ Server::Server(ServerOptions options, const Router& router, Metrics& metrics)
 
 Server::~Server() {
   if (impl_) {
-    impl_->ioc.stop();
+    impl_->stop_loops();
     boost::system::error_code ec;
     impl_->acceptor.close(ec);
   }
@@ -308,10 +342,10 @@ void Server::run() {
   const int n = std::max(1, im.options().io_threads);
   std::vector<std::thread> threads;
   threads.reserve(static_cast<std::size_t>(n - 1));
-  auto worker = [&im] {
+  auto worker = [](asio::io_context& loop) {
     for (;;) {
       try {
-        im.ioc.run();
+        loop.run();
         return;
       } catch (const std::exception& e) {
         // A bug escaped a handler: log it and keep the I/O thread serving.
@@ -319,8 +353,8 @@ void Server::run() {
       }
     }
   };
-  for (int i = 1; i < n; ++i) threads.emplace_back(worker);
-  worker();
+  for (auto& loop : im.loops) threads.emplace_back(worker, std::ref(*loop));
+  worker(im.ioc);
   for (auto& t : threads) t.join();
   log_event(spdlog::level::info, "http server stopped");
 }

@@ -6,8 +6,8 @@
 // limit (431), per-route body limit checked on Content-Length before the body
 // is read (413), read/write/idle timeouts, X-Request-Id on every response,
 // errors in the sdk envelope, optional TLS (1.2+, ECDHE+AEAD only) and mutual
-// TLS. Handlers run on the I/O threads: keep them short, send CPU-heavy work to
-// a worker pool.
+// TLS. Handlers run on handler threads (quick routes on the I/O threads); the
+// I/O threads only read, route and write.
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -24,7 +24,10 @@ namespace shiming::http {
 struct ServerOptions {
   std::string address = "127.0.0.1";
   unsigned short port = 8080;  // 0: an ephemeral port, see Server::port()
-  int io_threads = 2;
+  int io_threads = 2;  // each with its own event loop; connections are spread over them
+  // Threads that run the handlers of routes not marked RouteOptions::quick.
+  // -1: as many as io_threads; 0: every handler runs on the I/O threads.
+  int handler_threads = -1;
   std::size_t header_limit = 16 * 1024;  // request line + headers, bytes
   std::chrono::seconds read_timeout{30};   // whole request (header + body) once started
   std::chrono::seconds write_timeout{30};  // whole response

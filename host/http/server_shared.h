@@ -9,7 +9,10 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <optional>
 #include <vector>
+
+#include <boost/asio/thread_pool.hpp>
 
 #include "http/admission.h"
 #include "http/metrics.h"
@@ -90,6 +93,8 @@ struct ServerShared {
   Admission admission;
   std::atomic<bool> stopping{false};
   SessionRegistry sessions;
+  // Where handlers of routes that are not quick run; none: on the I/O threads.
+  std::optional<boost::asio::thread_pool::executor_type> handler_executor;
 };
 
 }  // namespace shiming::http::detail

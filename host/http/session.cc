@@ -331,9 +331,20 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     request_.path.assign(path_.data(), path_.size());
     request_.params = std::move(match_.params);
     request_.query.clear();
-    request_.headers.clear();
-    for (const auto& f : msg)
-      request_.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    // Header strings are assigned in place: their buffers are reused from the previous request.
+    std::size_t n = 0;
+    for (const auto& f : msg) {
+      const std::string_view name(f.name_string().data(), f.name_string().size());
+      const std::string_view value(f.value().data(), f.value().size());
+      if (n < request_.headers.size()) {
+        request_.headers[n].first.assign(name);
+        request_.headers[n].second.assign(value);
+      } else {
+        request_.headers.emplace_back(std::string(name), std::string(value));
+      }
+      ++n;
+    }
+    request_.headers.resize(n);
     request_.body = std::move(msg.body());
     request_.request_id = make_request_id(request_.header("X-Request-Id"));
     request_.remote_address = remote_;
@@ -346,7 +357,15 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       if (!parsed) return finish(sdk::HttpResponse::error(400, parsed.error()), keep_alive);
       request_.query = std::move(*parsed);
     }
-    finish(call_handler(*match_.handler, request_, match_.pattern), keep_alive);
+    if (match_.options.quick || !shared_->handler_executor)
+      return finish(call_handler(*match_.handler, request_, match_.pattern), keep_alive);
+    // On a handler thread; the session reads nothing until the response is back on its strand.
+    asio::post(*shared_->handler_executor, [self = this->shared_from_this(), keep_alive] {
+      sdk::HttpResponse r = call_handler(*self->match_.handler, self->request_, self->match_.pattern);
+      asio::post(lowest(self->stream_).get_executor(), [self, r = std::move(r), keep_alive]() mutable {
+        self->finish(std::move(r), keep_alive);
+      });
+    });
   }
 
   // A server error before a request was fully read: the connection is closed after it.

@@ -375,6 +375,34 @@ TEST_F(ServerTest, SlowlorisIsDisconnected) {
   EXPECT_TRUE(closed);
 }
 
+// A handler runs on a handler thread, so a slow one does not hold up its I/O
+// thread: with one I/O thread and one handler thread busy with /slow, a quick
+// route (run on the I/O thread) is still answered.
+TEST_F(ServerTest, SlowHandlerDoesNotHoldUpTheIoThread) {
+  RouteOptions quick;
+  quick.quick = true;
+  router.add("GET", "/quick", [](sdk::HttpRequest&) { return sdk::HttpResponse::json(200, {{"quick", true}}); },
+             quick);
+  ServerOptions o;
+  o.io_threads = 1;
+  o.handler_threads = 1;
+  const unsigned short port = serve(o).port();
+  auto slow_result = std::async(std::launch::async, [port] {
+    TestClient c("127.0.0.1", port);
+    return c.request("GET", "/slow").status;
+  });
+  ASSERT_EQ(slow_started.get_future().wait_for(10s), std::future_status::ready);
+  auto quick_result = std::async(std::launch::async, [port] {
+    TestClient c("127.0.0.1", port);
+    return c.request("GET", "/quick").status;
+  });
+  const bool answered = quick_result.wait_for(10s) == std::future_status::ready;
+  release_slow.set_value();
+  EXPECT_TRUE(answered) << "a quick request waited for a slow handler";
+  EXPECT_EQ(quick_result.get(), 200);
+  EXPECT_EQ(slow_result.get(), 200);
+}
+
 TEST_F(ServerTest, GracefulStopFinishesInFlightAndRefusesNew) {
   auto& rs = serve();
   const unsigned short port = rs.port();
