@@ -4,6 +4,11 @@
 # serves a static JSON file of the same size. Prints req/s, p50, p99, the
 # host's peak RSS and the ratio to nginx.
 #
+# wrk, the server and everything else on the machine share its cores, so the
+# ratio also depends on how the scheduler splits them. Printed beside it: the
+# CPU time each server and wrk used per request (user+system, from /proc and
+# time(1)), which does not, and the load average before each run.
+#
 #   tests/bench/load/load_bench.sh [BUILD_DIR]     (default build/release)
 # Env: CASES=10000 DURATION=20s CONNECTIONS=64 THREADS=2 CONFIG=host.yaml (default: the integration one)
 set -euo pipefail
@@ -36,9 +41,30 @@ sample_id=$(head -1 "$work/cases.txt" | cut -d' ' -f1); sample_token=$(head -1 "
 curl -s -H "Authorization: Bearer $sample_token" "http://127.0.0.1:$port/api/v1/cases/$sample_id" > "$work/sample.json"
 size=$(stat -c %s "$work/sample.json")
 
-run_wrk() {  # url label
-  wrk -t"$threads" -c"$conns" -d"$duration" --latency -s "$root/tests/bench/load/cases.lua" "$1" -- "$work/cases.txt" \
-    > "$work/$2.wrk" 2>&1 || true
+cpu_ticks() {  # pids... -> their user+system clock ticks so far
+  local t=0 pid
+  for pid in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0))); done
+  echo "$t"
+}
+run_wrk() {  # url label server-pids...
+  local url=$1 label=$2; shift 2
+  cut -d' ' -f1 /proc/loadavg > "$work/$label.load"
+  local before; before=$(cpu_ticks "$@")
+  /usr/bin/time -f '%U %S' -o "$work/$label.wrkcpu" \
+    wrk -t"$threads" -c"$conns" -d"$duration" --latency -s "$root/tests/bench/load/cases.lua" "$url" -- "$work/cases.txt" \
+    > "$work/$label.wrk" 2>&1 || true
+  echo $(( $(cpu_ticks "$@") - before )) > "$work/$label.ticks"
+}
+per_req_us() {  # label rps -> "server-us wrk-us" CPU per request
+  python3 - "$work/$1" "$2" "$(getconf CLK_TCK)" "$duration" <<'PY'
+import sys
+base, rps, hz, dur = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+secs = float(dur[:-1]) * {'s': 1, 'm': 60}[dur[-1]] if dur[-1] in 'sm' else float(dur)
+n = max(rps * secs, 1)
+server = int(open(base + '.ticks').read()) / hz
+wrk = sum(map(float, open(base + '.wrkcpu').read().split()[-2:]))
+print(f"{server / n * 1e6:.1f} {wrk / n * 1e6:.1f}")
+PY
 }
 parse() {  # file -> "rps p50 p99" (ms)
   python3 - "$1" <<'PY'
@@ -53,8 +79,9 @@ PY
 }
 
 echo "host: wrk -t$threads -c$conns -d$duration GET /api/v1/cases/{id} ..."
-run_wrk "http://127.0.0.1:$port" host
+run_wrk "http://127.0.0.1:$port" host "$host_pid"
 read -r h_rps h_p50 h_p99 h_bad < <(parse "$work/host.wrk")
+read -r h_cpu h_wrk < <(per_req_us host "$h_rps")
 h_rss=$(awk '/VmHWM/{print $2}' "/proc/$host_pid/status")
 
 mkdir -p "$work/nginx/www/api/v1/cases" "$work/nginx/logs"
@@ -75,13 +102,17 @@ http {
 NGX
 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf"; nginx_started=1
 echo "nginx: same wrk against a static JSON file of $size bytes ..."
-run_wrk "http://127.0.0.1:$nport" nginx
+run_wrk "http://127.0.0.1:$nport" nginx $(cat "$work/nginx/nginx.pid") $(pgrep -P "$(cat "$work/nginx/nginx.pid")")
 read -r n_rps n_p50 n_p99 _ < <(parse "$work/nginx.wrk")
+read -r n_cpu n_wrk < <(per_req_us nginx "$n_rps")
 
 python3 - <<PY
 h_rps,n_rps=$h_rps,$n_rps
 print(f"cases={$cases} body={$size}B connections={$conns} threads={$threads} duration=$duration")
 print(f"host : {h_rps:10.0f} req/s  p50 {$h_p50:.2f} ms  p99 {$h_p99:.2f} ms  non-2xx {$h_bad}  peak RSS {$h_rss/1024:.1f} MB")
+print(f"       CPU per request: host {$h_cpu} us, wrk {$h_wrk} us; load average before: $(cat "$work/host.load")")
 print(f"nginx: {n_rps:10.0f} req/s  p50 {$n_p50:.2f} ms  p99 {$n_p99:.2f} ms")
+print(f"       CPU per request: nginx {$n_cpu} us, wrk {$n_wrk} us; load average before: $(cat "$work/nginx.load")")
 print(f"ratio host/nginx: {h_rps/n_rps:.2f} (target >= 0.80); p99 target < 10 ms; RSS target < 200 MB")
+print(f"CPU per request nginx/host: {$n_cpu/max($h_cpu, 0.001):.2f} (the same ratio with the cores shared out evenly)")
 PY
