@@ -183,8 +183,10 @@ TEST(Admission, HeavyRequestsOverTheInFlightLimitGet503) {
                  "X-Test-Client: 10.0.3.1\r\nAuthorization: Bearer " + token +
                  "\r\nContent-Type: image/jpeg\r\nContent-Length: " + std::to_string(photo.size()) + "\r\n\r\n" +
                  photo.substr(0, photo.size() / 2));
-  // Another client's heavy request is refused while the upload is in flight (polled: the
-  // server takes the slow request's header asynchronously).
+  // The server takes the slow request's header on its own I/O thread: wait until it holds the
+  // slot (else another client's request admitted first would have the upload refused).
+  EXPECT_TRUE(eventually([&] { return metric(c, "shiming_admission_heavy_in_flight") == 1; }, 10s));
+  // Another client's heavy request is refused while the upload is in flight.
   ClientResponse busy;
   auto until = std::chrono::steady_clock::now() + 10s;
   Json body = {{"name", "王五"}, {"id_number", make_id_number(rng)}, {"sex", "M"},
@@ -211,7 +213,8 @@ TEST(Admission, HeavyRequestsOverTheInFlightLimitGet503) {
 
 TEST(Admission, OneClientsParallelUploadsOverItsLimitGet429WhileOthersAreServed) {
   std::mt19937 rng(std::random_device{}());
-  auto host = start_host(write_config("  client_max_in_flight_heavy: 1\n"));
+  // (A host limit well above what the test uses, so the in-flight gauge counts.)
+  auto host = start_host(write_config("  client_max_in_flight_heavy: 1\n  max_in_flight_heavy: 100\n"));
   TestClient c("127.0.0.1", host->port());
   auto [id, token] = open_case(c, "10.0.4.1", rng);
   ASSERT_FALSE(token.empty());
@@ -223,6 +226,8 @@ TEST(Admission, OneClientsParallelUploadsOverItsLimitGet429WhileOthersAreServed)
                  "X-Test-Client: 10.0.4.1\r\nAuthorization: Bearer " + token +
                  "\r\nContent-Type: image/jpeg\r\nContent-Length: " + std::to_string(photo.size()) + "\r\n\r\n" +
                  photo.substr(0, photo.size() / 2));
+  // Taken before the citizen's next request (see HeavyRequestsOverTheInFlightLimitGet503).
+  EXPECT_TRUE(eventually([&] { return metric(c, "shiming_admission_heavy_in_flight") == 1; }, 10s));
   Headers image{{"X-Test-Client", "10.0.4.1"}, {"Authorization", "Bearer " + token}, {"Content-Type", "image/jpeg"}};
   ClientResponse busy;
   auto until = std::chrono::steady_clock::now() + 10s;
