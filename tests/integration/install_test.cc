@@ -77,7 +77,8 @@ TEST(Install, TheInstalledHostRunsFromItsOwnLayout) {
   ASSERT_FALSE(token.empty());
   auto plugins = api.call("GET", "/api/v1/plugins", "", token);
   ASSERT_EQ(plugins.status, 200) << plugins.body;
-  for (const auto& p : plugins.json()["plugins"])
+  const auto listed = plugins.json();  // kept: a range-for over a temporary's member dangles
+  for (const auto& p : listed["plugins"])
     EXPECT_EQ(p["file"].get<std::string>().rfind(prefix + "/lib/shiming/plugins/", 0), 0u) << p.dump();
   EXPECT_EQ(host.stop(), 0);
 }
