@@ -1,6 +1,8 @@
 #include "app/case_service.h"
 
 #include <algorithm>
+#include <map>
+#include <utility>
 
 #include "app/api.h"
 #include "app/hub.h"
@@ -15,6 +17,28 @@
 
 namespace shiming {
 namespace {
+
+// Document kinds of the shipped channels named for people (the pages use the same names); an
+// unknown kind (a third-party channel's) is named by its code.
+std::pair<std::string, std::string> document_name(const std::string& kind) {
+  static const std::map<std::string, std::pair<std::string, std::string>> names = {
+      {"id-front", {"photo of the ID card's portrait side", "身份证人像面照片"}},
+      {"id-back", {"photo of the ID card's emblem side", "身份证国徽面照片"}},
+      {"face", {"face photo", "本人人脸照片"}},
+      {"liveness-video", {"liveness video", "活体检测视频"}},
+      {"passport", {"photo of the passport's data page", "护照资料页照片"}},
+      {"embassy-certificate", {"embassy or consulate certification", "使领馆认证文件"}},
+      {"diploma", {"scan of the diploma", "学历证书扫描件"}},
+      {"degree", {"scan of the degree certificate", "学位证书扫描件"}},
+      {"household-register", {"scan of the household register", "户口簿扫描件"}},
+      {"work-certificate", {"scan of the employment certificate", "工作证明扫描件"}},
+      {"fingerprint", {"fingerprint template", "指纹模板"}},
+      {"video-recording", {"video speaking the challenge code", "朗读验证码的视频"}},
+  };
+  if (auto it = names.find(kind); it != names.end()) return it->second;
+  return {"document '" + kind + "'", "材料（" + kind + "）"};
+}
+
 
 sdk::Error case_not_found() {
   return {"CASE_NOT_FOUND", "No such case.", "没有找到该认证申请。", ""};
@@ -367,8 +391,11 @@ sdk::Status CaseService::submit(const std::string& case_id, const sdk::Actor& ac
   auto present = evidence_.kinds(case_id);
   for (const auto& p : channel->documents(rules->settings))
     if (p.required && std::find(present.begin(), present.end(), p.kind) == present.end())
-      return sdk::Error{"MISSING_DOCUMENT", "Upload the document '" + p.kind + "' before submitting.",
-                        "提交前请先上传材料：" + p.kind + "。", p.kind};
+    {
+      const auto [en, zh] = document_name(p.kind);
+      return sdk::Error{"MISSING_DOCUMENT", "Upload the " + en + " before submitting.",
+                        "提交前请先上传" + zh + "。", p.kind};  // `field` keeps the kind for programs
+    }
   auto view = to_view(*c, exam_date_of(hub_, c->province, c->exam_session));
   if (auto s = channel->check_submit(view, present, rules->settings); !s) {
     note_submit_requirement_code(s.error().code);

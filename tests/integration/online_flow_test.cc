@@ -259,6 +259,11 @@ TEST_P(OnlineFlow, UploadsAreCheckedAndNothingAcceptedIsLost) {
   auto early = api_->call("POST", "/api/v1/cases/" + id + "/submit", "", token);
   EXPECT_EQ(early.status, 422);
   EXPECT_EQ(error_code(early), "MISSING_DOCUMENT");
+  // Named for people in both languages; the kind stays in `field` for programs.
+  auto e = early.json()["error"];
+  EXPECT_EQ(e["field"], "id-back");
+  EXPECT_EQ(e["message"], "Upload the photo of the ID card's emblem side before submitting.");
+  EXPECT_EQ(e["message_zh"], "提交前请先上传身份证国徽面照片。");
 }
 
 TEST_P(OnlineFlow, LoginFailuresAreSlowedAndLocked) {
