@@ -14,7 +14,7 @@
 #include <thread>
 
 #include "host_process.h"
-#include "shiming/idnumber/id_number.h"
+#include "roster_csv.h"
 #include "test_support.h"
 
 using namespace shiming::testing;
@@ -25,26 +25,6 @@ namespace {
 const char* kPrefix = "/api/v1/channels/enterprise";
 
 std::string config() { return std::string(SHIMING_SOURCE_DIR) + "/tests/integration/config-enterprise/host.yaml"; }
-
-std::string make_id(int seq) {
-  // Distinct numbers: region 110101, one birth date per 1,000 rows, sequence 000-999.
-  char first17[32];
-  int day = seq / 1000;
-  std::snprintf(first17, sizeof first17, "110101%04d%02d%02d%03d", 1970 + day % 30, 1 + day % 12, 1 + day % 28,
-                seq % 1000);
-  return std::string(first17) + shiming::idnumber::check_character(first17);
-}
-
-std::string make_csv(int rows) {
-  static const char* kNames[] = {"张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "欧阳·娜娜"};
-  std::string csv = "姓名,身份证号,手机号,考试场次\n";
-  for (int i = 0; i < rows; ++i) {
-    char phone[16];
-    std::snprintf(phone, sizeof phone, "138%08d", i);
-    csv += std::string(kNames[i % 8]) + "," + make_id(i) + "," + phone + ",2026-11\n";
-  }
-  return csv;
-}
 
 long host_peak_rss_mb(pid_t pid) {
   std::ifstream f("/proc/" + std::to_string(pid) + "/status");
@@ -120,7 +100,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: roster_hub_bench [rows, 1..50000]\n");
     return 2;
   }
-  std::string csv = make_csv(rows);
+  std::string csv = shiming::roster_data::roster_csv(rows, "2026-11");
   bool ok = run("sqlite", "", csv, rows);
   if (const char* url = std::getenv("SHIMING_TEST_MYSQL_URL"); url && *url) ok = run("mariadb", url, csv, rows) && ok;
   else std::printf("mariadb: skipped (SHIMING_TEST_MYSQL_URL not set; run under scripts/with-mariadb.sh)\n");

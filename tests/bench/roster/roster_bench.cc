@@ -19,6 +19,7 @@
 #include "common/random.h"
 #include "crypto/keyring.h"
 #include "roster.h"
+#include "roster_csv.h"
 #include "storage/database.h"
 
 using namespace shiming;
@@ -36,24 +37,6 @@ long peak_rss_mb() {
   return ru.ru_maxrss / 1024;
 }
 
-std::string make_id(int seq) {
-  // distinct numbers: region 110101, birth dates over 1970-1999, sequence 000-999
-  char first17[32];
-  int day = seq / 1000;  // 0..19
-  std::snprintf(first17, sizeof first17, "110101%04d%02d%02d%03d", 1970 + day, 1 + day % 12, 1 + day, seq % 1000);
-  return std::string(first17) + idnumber::check_character(first17);
-}
-
-std::string make_csv() {
-  static const char* kNames[] = {"张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "欧阳·娜娜"};
-  std::string csv = "姓名,身份证号,手机号,考试场次\n";
-  for (int i = 0; i < kRows; ++i) {
-    char phone[16];
-    std::snprintf(phone, sizeof phone, "138%08d", i);
-    csv += std::string(kNames[i % 8]) + "," + make_id(i) + "," + phone + ",2027-05\n";
-  }
-  return csv;
-}
 
 struct Cols {
   std::vector<std::string> batch, hash, name, idn, phone, session;
@@ -171,7 +154,7 @@ void bench(const std::string& label, const std::string& url, const std::string& 
 
 int main() {
   init_logging({"error", "", true});
-  const std::string csv = make_csv();
+  const std::string csv = roster_data::roster_csv(kRows, "2027-05");
   std::printf("roster CSV: %d rows, %.1f MiB (UTF-8)\n", kRows, csv.size() / 1048576.0);
   auto dir = std::filesystem::temp_directory_path() / ("shiming-roster-bench-" + random_id());
   std::filesystem::create_directories(dir);
