@@ -39,7 +39,6 @@ std::pair<std::string, std::string> document_name(const std::string& kind) {
   return {"document '" + kind + "'", "材料（" + kind + "）"};
 }
 
-
 sdk::Error case_not_found() {
   return {"CASE_NOT_FOUND", "No such case.", "没有找到该认证申请。", ""};
 }
