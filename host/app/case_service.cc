@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 #include <utility>
 
 #include "app/api.h"
@@ -14,6 +15,7 @@
 #include "crypto/digest.h"
 #include "shiming/idnumber/id_number.h"
 #include "shiming/sdk/pii.h"
+#include "storage/sql_util.h"
 
 namespace shiming {
 namespace {
@@ -216,19 +218,69 @@ std::vector<sdk::Result<sdk::OpenedCase>> CaseService::open_many(const std::vect
   auto st = hub_.db().write_transaction(*session, [&](soci::session& tx) -> sdk::Status {
     opened.assign(requests.size(), storage::CaseRecord{});
     std::vector<storage::AuditEntry> audit;
+    // A few statements per chunk, not per request: the candidates of every request by keyed hash
+    // (one SELECT per province), the new ones in multi-row INSERTs, every earlier case of the
+    // known ones (one SELECT), then the cases and their audit records in multi-row INSERTs.
+    std::vector<std::string> key(requests.size());  // province + '\n' + keyed hash
+    std::map<std::string, std::vector<std::string>> hashes;  // province -> hashes
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      if (!prepared[i]) continue;
+      if (requests[i].province.size() > 32) {
+        out[i] = sdk::make_error("BAD_PROVINCE", "province must be 1..32 characters", "省份代码无效", "province");
+        prepared[i].reset();
+        continue;
+      }
+      std::string h = hub_.candidates.hash_of(prepared[i]->identity.id_number);
+      key[i] = requests[i].province + "\n" + h;
+      hashes[requests[i].province].push_back(std::move(h));
+    }
+    std::unordered_map<std::string, std::string> candidate_of;  // key -> candidate id
+    for (const auto& [province, list] : hashes)
+      for (auto& [h, id] : hub_.candidates.ids_by_hash(tx, province, list)) candidate_of[province + "\n" + h] = id;
+    std::vector<std::string> known;
+    known.reserve(candidate_of.size());
+    for (const auto& [k, id] : candidate_of) known.push_back(id);
+    std::vector<storage::Candidate> fresh;
+    std::vector<std::size_t> fresh_from;  // the request each new candidate comes from
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      if (!prepared[i] || candidate_of.count(key[i])) continue;
+      storage::Candidate c;
+      c.id = random_id();
+      c.province = requests[i].province;
+      c.id_hash = key[i].substr(key[i].find('\n') + 1);
+      c.name = prepared[i]->identity.name;
+      c.id_number = storage::CandidateRepo::normalise_id_number(prepared[i]->identity.id_number);
+      c.phone = prepared[i]->identity.phone;
+      c.sex = prepared[i]->identity.sex;
+      c.created_at = std::chrono::time_point_cast<std::chrono::seconds>(now);
+      candidate_of[key[i]] = c.id;
+      fresh.push_back(std::move(c));
+      fresh_from.push_back(i);
+    }
+    try {
+      hub_.candidates.insert_many(tx, fresh);
+    } catch (const std::exception& e) {
+      // Another host created one of these people in between (only that statement was rolled
+      // back): one by one, as open() does, taking the existing candidate where there is one.
+      if (!storage::sql::is_duplicate_key(e)) throw;
+      for (std::size_t i : fresh_from) {
+        auto found = hub_.candidates.find_or_create(tx, requests[i].province, prepared[i]->identity, now);
+        if (!found) return found.error();
+        candidate_of[key[i]] = found->id;
+        known.push_back(found->id);  // it may already have cases (opened by that host)
+      }
+    }
+    auto earlier_cases = hub_.case_repo.list_for_candidates(tx, known);
+    std::vector<storage::CaseRecord> to_insert;
     for (std::size_t i = 0; i < requests.size(); ++i) {
       if (!prepared[i]) continue;
       const auto& r = requests[i];
       const auto& p = *prepared[i];
-      auto candidate = hub_.candidates.find_or_create(tx, r.province, p.identity, now);
-      if (!candidate) {
-        if (candidate.error().code == "DATABASE_ERROR") return candidate.error();
-        out[i] = candidate.error();
-        continue;
-      }
+      const std::string candidate_id = candidate_of[key[i]];
       int attempt = 1;
       std::optional<sdk::Error> refusal;
-      for (const auto& earlier : hub_.case_repo.list_for_candidate(tx, candidate->id)) {
+      auto& earlier_list = earlier_cases[candidate_id];
+      for (const auto& earlier : earlier_list) {
         if (earlier.exam_session != r.exam_session) continue;
         if (earlier.status == case_status::kVerified) {
           refusal = sdk::Error{"ALREADY_VERIFIED", "You are already verified for this exam session.",
@@ -266,7 +318,7 @@ std::vector<sdk::Result<sdk::OpenedCase>> CaseService::open_many(const std::vect
       }
       storage::CaseRecord c;
       c.id = random_id();
-      c.candidate_id = candidate->id;
+      c.candidate_id = candidate_id;
       c.province = r.province;
       c.channel = r.channel;
       c.exam_session = r.exam_session;
@@ -276,11 +328,8 @@ std::vector<sdk::Result<sdk::OpenedCase>> CaseService::open_many(const std::vect
       c.identity = p.identity;
       c.attempt = attempt;
       c.created_at = c.updated_at = now;
-      if (auto s = hub_.case_repo.insert(tx, c); !s) {
-        if (s.error().code == "DATABASE_ERROR") return s.error();
-        out[i] = s.error();
-        continue;
-      }
+      earlier_list.push_back(c);  // a second request for the same person in this chunk sees it
+      to_insert.push_back(c);
       storage::AuditEntry a;
       a.created_at = now;
       a.actor_role = actor.role;
@@ -294,6 +343,7 @@ std::vector<sdk::Result<sdk::OpenedCase>> CaseService::open_many(const std::vect
       out[i] = sdk::OpenedCase{c.id, c.candidate_id, token};
       opened[i] = std::move(c);
     }
+    hub_.case_repo.insert_many(tx, to_insert);
     return hub_.audit.append_in(tx, audit);
   });
   if (!st) {
@@ -462,6 +512,47 @@ sdk::Result<std::string> CaseService::find_by_id_number(const std::string& provi
   auto latest = hub_.case_repo.latest_for_candidate(*cand);
   if (!latest) return case_not_found();
   return *latest;
+}
+
+sdk::Result<std::unordered_map<std::string, std::string>> CaseService::find_by_id_numbers(
+    const std::string& province, const std::vector<std::string>& id_numbers) {
+  auto candidates = hub_.candidates.find_ids(province, id_numbers);
+  if (!candidates) return candidates.error();
+  std::vector<std::string> ids;
+  ids.reserve(candidates->size());
+  for (const auto& [n, id] : *candidates) ids.push_back(id);
+  auto latest = hub_.case_repo.latest_for_candidates(ids);
+  if (!latest) return latest.error();
+  std::unordered_map<std::string, std::string> out;
+  for (const auto& [n, id] : *candidates)
+    if (auto it = latest->find(id); it != latest->end()) out[n] = it->second;
+  return out;
+}
+
+sdk::Result<std::string> CaseService::reissue_citizen_token(const std::string& case_id, const sdk::Actor& actor,
+                                                            const std::string& reason) {
+  auto c = hub_.case_repo.get(case_id);
+  if (!c) return case_not_found();
+  std::string token = "ct_" + random_token(24);
+  auto now = hub_.clock().now();
+  auto session = hub_.db().session();
+  auto st = hub_.db().write_transaction(*session, [&](soci::session& tx) -> sdk::Status {
+    if (auto s = hub_.case_repo.set_citizen_token_hash(tx, case_id, crypto::sha256_hex(token), now); !s) return s;
+    std::vector<storage::AuditEntry> audit(1);
+    auto& a = audit.front();
+    a.created_at = now;
+    a.actor_role = actor.role;
+    a.actor_id = actor.id;
+    a.province = c->province;
+    a.case_id = c->id;
+    a.action = "citizen_token_reissued";
+    a.from_status = a.to_status = c->status;
+    a.reason = reason;
+    return hub_.audit.append_in(tx, audit);
+  });
+  if (!st) return st.error().code == "NOT_FOUND" ? case_not_found() : st.error();
+  log_event(spdlog::level::info, "citizen token reissued", {{"case", c->id}, {"by", actor.id}});
+  return token;
 }
 
 sdk::Status CaseService::decide(const std::string& case_id, bool approve,

@@ -51,6 +51,14 @@ class CaseService : public sdk::Cases {
   sdk::Status decide(const std::string& case_id, bool approve, const std::vector<std::string>& reasons,
                      const std::string& comment, const sdk::Actor& actor) override;
 
+  // SDK 1.4: the newest case of many ID numbers (two queries per 500).
+  sdk::Result<std::unordered_map<std::string, std::string>> find_by_id_numbers(
+      const std::string& province, const std::vector<std::string>& id_numbers) override;
+  // SDK 1.4: a new citizen token, the old one refused from now on; the token change and its
+  // audit record (citizen_token_reissued) in one transaction.
+  sdk::Result<std::string> reissue_citizen_token(const std::string& case_id, const sdk::Actor& actor,
+                                                 const std::string& reason) override;
+
   sdk::EvidenceStore& evidence_store() { return evidence_; }
 
   // The document policy of a kind on the case's channel, or an error

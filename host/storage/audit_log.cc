@@ -1,5 +1,7 @@
 #include "storage/audit_log.h"
 
+#include <algorithm>
+
 #include "common/log.h"
 #include "crypto/digest.h"
 #include "storage/sql_util.h"
@@ -61,31 +63,32 @@ sdk::Status AuditLog::append_in(soci::session& tx, std::vector<AuditEntry>& entr
       soci::into(last_seq), soci::into(last_hash);
   if (!tx.got_data())
     return sdk::make_error("AUDIT_HEAD_MISSING", "the audit head row is missing (run migrations)", "审计日志未初始化");
-  long long seq = 0;
-  std::string created, role, actor, prov, case_id, action, from, to, reason, prev, hash;
-  soci::statement ins = (tx.prepare << "INSERT INTO audit_log (" << kColumns
-                                    << ") VALUES (:seq, :t, :role, :actor, :prov, :c, :a, :f, :to, :r, :ph, :h)",
-                         soci::use(seq), soci::use(created), soci::use(role), soci::use(actor), soci::use(prov),
-                         soci::use(case_id), soci::use(action), soci::use(from), soci::use(to), soci::use(reason),
-                         soci::use(prev), soci::use(hash));
-  for (auto& e : entries) {
-    e.created_at = std::chrono::time_point_cast<std::chrono::seconds>(e.created_at);
-    e.seq = ++last_seq;
-    e.prev_hash = last_hash;
-    e.hash = chain_hash(e.prev_hash, e);
-    last_hash = e.hash;
-    seq = e.seq;
-    created = sql::to_db(e.created_at);
-    role = e.actor_role;
-    actor = e.actor_id;
-    prov = e.province;
-    case_id = e.case_id;
-    action = e.action;
-    from = e.from_status;
-    to = e.to_status;
-    reason = e.reason;
-    prev = e.prev_hash;
-    hash = e.hash;
+  // One multi-row INSERT per 500 records (one round trip, not one per record).
+  constexpr std::size_t kCols = 12;
+  for (std::size_t start = 0; start < entries.size(); start += sql::kRowsPerStatement) {
+    std::size_t n = std::min(sql::kRowsPerStatement, entries.size() - start);
+    std::vector<long long> seqs;  // bound by reference: filled before binding, never resized after
+    std::vector<std::string> v;
+    seqs.reserve(n);
+    v.reserve(n * (kCols - 1));
+    for (std::size_t i = start; i < start + n; ++i) {
+      auto& e = entries[i];
+      e.created_at = std::chrono::time_point_cast<std::chrono::seconds>(e.created_at);
+      e.seq = ++last_seq;
+      e.prev_hash = last_hash;
+      e.hash = chain_hash(e.prev_hash, e);
+      last_hash = e.hash;
+      seqs.push_back(e.seq);
+      v.insert(v.end(), {sql::to_db(e.created_at), e.actor_role, e.actor_id, e.province, e.case_id, e.action,
+                         e.from_status, e.to_status, e.reason, e.prev_hash, e.hash});
+    }
+    soci::statement ins = (tx.prepare << "INSERT INTO audit_log (" << kColumns << ") VALUES "
+                                      << sql::values_rows(n, kCols, db_.dialect()));
+    for (std::size_t k = 0; k < n; ++k) {
+      ins.exchange(soci::use(seqs[k]));
+      for (std::size_t j = 0; j < kCols - 1; ++j) ins.exchange(soci::use(v[k * (kCols - 1) + j]));
+    }
+    ins.define_and_bind();
     ins.execute(true);
   }
   tx << "UPDATE audit_head SET last_seq = :s, last_hash = :h WHERE id = 1", soci::use(last_seq), soci::use(last_hash);

@@ -1,5 +1,6 @@
 #include "storage/candidate_repo.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "common/log.h"
@@ -127,6 +128,67 @@ std::optional<std::string> CandidateRepo::find_id(const std::string& province, c
   } catch (const std::exception& e) {
     log_event(spdlog::level::err, "candidate lookup failed", {{"error", e.what()}});
     return std::nullopt;
+  }
+}
+
+std::unordered_map<std::string, std::string> CandidateRepo::ids_by_hash(soci::session& s, const std::string& province,
+                                                                        const std::vector<std::string>& hashes) {
+  std::unordered_map<std::string, std::string> out;
+  for (std::size_t start = 0; start < hashes.size(); start += sql::kRowsPerStatement) {
+    std::size_t n = std::min(sql::kRowsPerStatement, hashes.size() - start);
+    std::string id, hash;
+    soci::statement st = (s.prepare << "SELECT id, id_hash FROM candidates WHERE province = :prov AND id_hash IN "
+                                    << sql::in_list(n, db_.dialect()));
+    st.exchange(soci::use(province));
+    for (std::size_t i = start; i < start + n; ++i) st.exchange(soci::use(hashes[i]));
+    st.exchange(soci::into(id));
+    st.exchange(soci::into(hash));
+    st.define_and_bind();
+    st.execute(false);
+    while (st.fetch()) out[hash] = id;
+  }
+  return out;
+}
+
+void CandidateRepo::insert_many(soci::session& s, const std::vector<Candidate>& candidates) {
+  constexpr std::size_t kCols = 8;
+  for (std::size_t start = 0; start < candidates.size(); start += sql::kRowsPerStatement) {
+    std::size_t n = std::min(sql::kRowsPerStatement, candidates.size() - start);
+    std::vector<std::string> v;  // bound by reference: filled first, never resized while bound
+    v.reserve(n * kCols);
+    for (std::size_t i = start; i < start + n; ++i) {
+      const auto& c = candidates[i];
+      v.push_back(c.id);
+      v.push_back(c.province);
+      v.push_back(c.id_hash);
+      v.push_back(keys_.encrypt(c.name, aad(c.id, "name")));
+      v.push_back(keys_.encrypt(c.id_number, aad(c.id, "id_number")));
+      v.push_back(keys_.encrypt(c.phone, aad(c.id, "phone")));
+      v.push_back(c.sex);
+      v.push_back(sql::to_db(c.created_at));
+    }
+    soci::statement st = (s.prepare << "INSERT INTO candidates (" << kColumns << ") VALUES "
+                                    << sql::values_rows(n, kCols, db_.dialect()));
+    for (const auto& x : v) st.exchange(soci::use(x));
+    st.define_and_bind();
+    st.execute(true);
+  }
+}
+
+sdk::Result<std::unordered_map<std::string, std::string>> CandidateRepo::find_ids(
+    const std::string& province, const std::vector<std::string>& id_numbers) {
+  std::vector<std::string> hashes;
+  hashes.reserve(id_numbers.size());
+  for (const auto& n : id_numbers) hashes.push_back(hash_of(n));
+  try {
+    auto s = db_.session();
+    auto by_hash = ids_by_hash(*s, province, hashes);
+    std::unordered_map<std::string, std::string> out;
+    for (std::size_t i = 0; i < id_numbers.size(); ++i)
+      if (auto it = by_hash.find(hashes[i]); it != by_hash.end()) out[id_numbers[i]] = it->second;
+    return out;
+  } catch (const std::exception& e) {
+    return database_error(e);
   }
 }
 

@@ -1,5 +1,9 @@
 #include "storage/case_repo.h"
 
+#include <algorithm>
+#include <stdexcept>
+#include <tuple>
+
 #include "common/log.h"
 #include "storage/sql_util.h"
 
@@ -227,6 +231,110 @@ std::vector<CaseRecord> CaseRepo::list_for_candidate(const std::string& candidat
     log_event(spdlog::level::err, "case list failed", {{"error", e.what()}});
     return {};
   }
+}
+
+std::unordered_map<std::string, std::vector<CaseRecord>> CaseRepo::list_for_candidates(
+    soci::session& s, const std::vector<std::string>& candidate_ids) {
+  std::unordered_map<std::string, std::vector<CaseRecord>> out;
+  for (std::size_t start = 0; start < candidate_ids.size(); start += sql::kRowsPerStatement) {
+    std::size_t n = std::min(sql::kRowsPerStatement, candidate_ids.size() - start);
+    soci::row r;
+    soci::statement st = (s.prepare << "SELECT " << kColumns << " FROM cases WHERE candidate_id IN "
+                                    << sql::in_list(n, db_.dialect()) << " ORDER BY created_at, attempt, id");
+    for (std::size_t i = start; i < start + n; ++i) st.exchange(soci::use(candidate_ids[i]));
+    st.exchange(soci::into(r));
+    st.define_and_bind();
+    st.execute(false);
+    while (st.fetch()) {
+      auto c = from_row(r, keys_);
+      if (c) out[c->candidate_id].push_back(std::move(*c));
+      else log_event(spdlog::level::err, "case not readable", {{"case_id", sql::text(r, 0)}, {"error", c.error().code}});
+    }
+  }
+  return out;
+}
+
+void CaseRepo::insert_many(soci::session& s, const std::vector<CaseRecord>& cases) {
+  constexpr std::size_t kCols = 16;
+  for (std::size_t start = 0; start < cases.size(); start += sql::kRowsPerStatement) {
+    std::size_t n = std::min(sql::kRowsPerStatement, cases.size() - start);
+    // Bound by reference: every value is in place before the first bind and never moves.
+    std::vector<std::string> text;
+    std::vector<sql::Nullable> nullable;
+    std::vector<long long> number;
+    text.reserve(n * 10);
+    nullable.reserve(n * 3);
+    number.reserve(n * 3);
+    for (std::size_t i = start; i < start + n; ++i) {
+      const auto& c = cases[i];
+      if (c.id.empty() || c.candidate_id.empty()) throw std::invalid_argument("case id and candidate id are required");
+      text.insert(text.end(), {c.id, c.candidate_id, c.province, c.channel, c.exam_session, c.status,
+                               c.citizen_token_hash, keys_.encrypt(identity_to_json(c.identity).dump(), aad(c.id)),
+                               sql::to_db(c.created_at), sql::to_db(c.updated_at)});
+      nullable.insert(nullable.end(), {sql::nullable(c.due_at), sql::nullable(c.submitted_at), sql::nullable(c.decided_at)});
+      number.insert(number.end(), {c.attempt, c.expedited ? 1 : 0, c.version});
+    }
+    soci::statement st = (s.prepare << "INSERT INTO cases (" << kColumns << ") VALUES "
+                                    << sql::values_rows(n, kCols, db_.dialect()));
+    for (std::size_t k = 0; k < n; ++k) {
+      // kColumns order: id .. identity_enc, attempt, expedited, due_at, created_at, updated_at,
+      // submitted_at, decided_at, version
+      for (std::size_t j = 0; j < 8; ++j) st.exchange(soci::use(text[k * 10 + j]));
+      st.exchange(soci::use(number[k * 3]));
+      st.exchange(soci::use(number[k * 3 + 1]));
+      st.exchange(soci::use(nullable[k * 3].value, nullable[k * 3].ind));
+      st.exchange(soci::use(text[k * 10 + 8]));
+      st.exchange(soci::use(text[k * 10 + 9]));
+      st.exchange(soci::use(nullable[k * 3 + 1].value, nullable[k * 3 + 1].ind));
+      st.exchange(soci::use(nullable[k * 3 + 2].value, nullable[k * 3 + 2].ind));
+      st.exchange(soci::use(number[k * 3 + 2]));
+    }
+    st.define_and_bind();
+    st.execute(true);
+  }
+}
+
+sdk::Result<std::unordered_map<std::string, std::string>> CaseRepo::latest_for_candidates(
+    const std::vector<std::string>& candidate_ids) {
+  std::unordered_map<std::string, std::string> out;
+  try {
+    auto s = db_.session();
+    // The newest as latest_for_candidate orders: created_at, then attempt, then id, descending.
+    std::unordered_map<std::string, std::tuple<std::string, int, std::string>> best;
+    for (std::size_t start = 0; start < candidate_ids.size(); start += sql::kRowsPerStatement) {
+      std::size_t n = std::min(sql::kRowsPerStatement, candidate_ids.size() - start);
+      std::string cand, id, created;
+      int attempt = 0;
+      soci::statement st = (s->prepare << "SELECT candidate_id, id, created_at, attempt FROM cases WHERE candidate_id IN "
+                                       << sql::in_list(n, db_.dialect()));
+      for (std::size_t i = start; i < start + n; ++i) st.exchange(soci::use(candidate_ids[i]));
+      st.exchange(soci::into(cand));
+      st.exchange(soci::into(id));
+      st.exchange(soci::into(created));
+      st.exchange(soci::into(attempt));
+      st.define_and_bind();
+      st.execute(false);
+      while (st.fetch()) {
+        auto key = std::make_tuple(created, attempt, id);
+        auto [it, fresh] = best.emplace(cand, key);
+        if (!fresh && it->second < key) it->second = key;
+      }
+    }
+    for (auto& [cand, key] : best) out[cand] = std::get<2>(key);
+    return out;
+  } catch (const std::exception& e) {
+    return database_error(e);
+  }
+}
+
+sdk::Status CaseRepo::set_citizen_token_hash(soci::session& s, const std::string& id, const std::string& token_hash,
+                                             TimePoint now) {
+  std::string up = sql::to_db(now);
+  soci::statement st = (s.prepare << "UPDATE cases SET citizen_token_hash = :t, version = version + 1, updated_at = :up "
+                                     "WHERE id = :id",
+                        soci::use(token_hash), soci::use(up), soci::use(id));
+  if (sql::execute_count(st) == 0) return not_found("case", "案件");
+  return sdk::Status::Ok();
 }
 
 sdk::Status CaseRepo::touch(const std::string& sql_set, const std::string& id,

@@ -1,6 +1,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "crypto/keyring.h"
@@ -41,6 +42,22 @@ class CaseRepo {
   std::vector<CaseRecord> list_for_candidate(const std::string& candidate_id);
   // On the caller's session; throws on a database error (the caller's transaction rolls back).
   std::vector<CaseRecord> list_for_candidate(soci::session& s, const std::string& candidate_id);
+
+  // Many at once (Cases::open_many, the roster's duplicate check), a few statements per 500.
+  // On the caller's session, throwing on a database error: every case of these candidates,
+  // oldest first per candidate (as list_for_candidate), and multi-row INSERTs (a duplicate key
+  // rolls back only that statement).
+  std::unordered_map<std::string, std::vector<CaseRecord>> list_for_candidates(
+      soci::session& s, const std::vector<std::string>& candidate_ids);
+  void insert_many(soci::session& s, const std::vector<CaseRecord>& cases);
+  // The newest case of each candidate that has one (as latest_for_candidate). Error DATABASE_ERROR.
+  sdk::Result<std::unordered_map<std::string, std::string>> latest_for_candidates(
+      const std::vector<std::string>& candidate_ids);
+
+  // A new citizen token (its hash) on the caller's session; the old one no longer finds the
+  // case. Error NOT_FOUND; throws on a database error.
+  sdk::Status set_citizen_token_hash(soci::session& s, const std::string& id, const std::string& token_hash,
+                                     TimePoint now);
 
   // Setters; each bumps version and sets updated_at = the given time. Error NOT_FOUND.
   sdk::Status set_submitted_at(const std::string& id, TimePoint t);

@@ -77,4 +77,28 @@ bool is_foreign_key_violation(const std::exception& e) {
   return m.find("FOREIGN KEY constraint failed") != std::string_view::npos ||  // SQLite
          m.find("foreign key constraint fails") != std::string_view::npos;     // MariaDB 1452
 }
+
+std::string in_list(std::size_t n, Dialect d) {
+  std::string out = "(";
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i) out += ", ";
+    out += d == Dialect::sqlite ? "?" : ":p" + std::to_string(i);
+  }
+  return out + ")";
+}
+
+std::string values_rows(std::size_t rows, std::size_t cols, Dialect d) {
+  std::string out;
+  out.reserve(rows * cols * (d == Dialect::sqlite ? 3 : 7));
+  for (std::size_t r = 0, k = 0; r < rows; ++r) {
+    out += r ? ", (" : "(";
+    for (std::size_t c = 0; c < cols; ++c, ++k) {
+      if (c) out += ", ";
+      out += d == Dialect::sqlite ? "?" : ":p" + std::to_string(k);
+    }
+    out += ")";
+  }
+  return out;
+}
+
 }  // namespace shiming::storage::sql

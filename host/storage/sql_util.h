@@ -9,6 +9,7 @@
 
 #include "common/dates.h"
 #include "shiming/sdk/result.h"
+#include "storage/database.h"
 
 namespace shiming::storage::sql {
 
@@ -40,6 +41,16 @@ long long execute_count(soci::statement& st);
 
 // True when the exception is a unique/primary key violation.
 bool is_duplicate_key(const std::exception& e);
+
+// Placeholders for statements over many rows in one round trip (values are still bound one by
+// one with statement::exchange, never pasted into the SQL): "(:p0, :p1, ...)" for an IN list of
+// n values, and "(:p0, :p1), (:p2, :p3), ..." for `rows` rows of `cols` values. On SQLite they are
+// anonymous ("?"): its lookups of named parameters are linear, so thousands of names cost
+// quadratic time per statement (measured: 80% of the host's CPU in a 500-row INSERT).
+std::string in_list(std::size_t n, Dialect d);
+std::string values_rows(std::size_t rows, std::size_t cols, Dialect d);
+// Rows per multi-row statement: below SQLite's 32766 and MariaDB's 65535 bound values.
+inline constexpr std::size_t kRowsPerStatement = 500;
 
 }  // namespace shiming::storage::sql
 

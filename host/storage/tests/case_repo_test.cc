@@ -2,9 +2,11 @@
 #include "storage/case_repo.h"
 #include "storage/decision_repo.h"
 #include "storage/finding_repo.h"
+#include "storage/sql_util.h"
 #include "storage_fixture.h"
 
 #include <thread>
+#include <unordered_map>
 
 namespace shiming::storage {
 namespace {
@@ -251,6 +253,131 @@ TEST_P(CaseRepoTest, FindingsAndDecisionsKeepOrderAndEncryptDetails) {
   EXPECT_EQ(dl[0].reasons[0], "PHOTO_MISMATCH");
   EXPECT_EQ(dl[1].decision, "verified");
   EXPECT_TRUE(decisions.list("other").empty());
+}
+
+// The statements over many rows (Cases::open_many, the roster's duplicate check) give what the
+// one-row statements give, across the 500-row statement boundary, with NULLs and decryption; a
+// duplicate key in a multi-row INSERT inside a transaction rolls back only that statement.
+TEST_P(CaseRepoTest, ManyRowsAtOnceMatchOneByOne) {
+  CandidateRepo candidates(*db_, keys_);
+  CaseRepo cases(*db_, keys_);
+  const std::size_t n = 620;
+  std::vector<Candidate> fresh;
+  std::vector<std::string> numbers, hashes;
+  for (std::size_t i = 0; i < n; ++i) {
+    Candidate c;
+    c.id = "cand-" + std::to_string(i);
+    c.province = "beijing";
+    c.id_number = "1101051990010" + std::to_string(10000 + i);
+    c.id_hash = candidates.hash_of(c.id_number);
+    c.name = "王" + std::to_string(i);
+    c.phone = "138" + std::to_string(10000000 + i);
+    c.sex = i % 2 ? "F" : "M";
+    c.created_at = at("2026-05-01T08:00:00Z");
+    numbers.push_back(i % 3 ? c.id_number : " " + c.id_number + " ");  // found as normalised
+    hashes.push_back(c.id_hash);
+    fresh.push_back(c);
+  }
+  std::vector<CaseRecord> made;
+  for (std::size_t i = 0; i < n; ++i) {
+    // candidates 0..99 get two cases each (the later one is the newest), 100..199 none
+    if (i >= 100 && i < 200) continue;
+    auto c = make_case("case-" + std::to_string(i) + "-a", fresh[i].id, "2026-05-01T08:00:00Z");
+    if (i % 7 == 0) c.submitted_at = at("2026-05-02T08:00:00Z");
+    made.push_back(c);
+    if (i < 100) {
+      auto later = make_case("case-" + std::to_string(i) + "-b", fresh[i].id, "2026-05-03T08:00:00Z", "rejected");
+      later.attempt = 2;
+      later.due_at = at("2026-05-09T08:00:00Z");
+      made.push_back(later);
+    }
+  }
+  auto s = db_->session();
+  ASSERT_TRUE(db_->write_transaction(*s, [&](soci::session& tx) -> sdk::Status {
+    candidates.insert_many(tx, fresh);
+    cases.insert_many(tx, made);
+    return {};
+  }));
+
+  std::unordered_map<std::string, std::string> by_hash;
+  ASSERT_TRUE(db_->write_transaction(*s, [&](soci::session& tx) -> sdk::Status {
+    by_hash = candidates.ids_by_hash(tx, "beijing", hashes);
+    return {};
+  }));
+  ASSERT_EQ(by_hash.size(), n);
+  auto ids = candidates.find_ids("beijing", numbers);
+  ASSERT_TRUE(ids) << ids.error().message;
+  ASSERT_EQ(ids->size(), n);
+  for (std::size_t i = 0; i < n; ++i) {
+    EXPECT_EQ(by_hash[hashes[i]], fresh[i].id);
+    EXPECT_EQ(ids->at(numbers[i]), fresh[i].id);
+    EXPECT_EQ(candidates.find_id("beijing", numbers[i]), fresh[i].id);
+  }
+  auto elsewhere = candidates.find_ids("shanghai", numbers);
+  ASSERT_TRUE(elsewhere);
+  EXPECT_TRUE(elsewhere->empty());
+  auto one = candidates.get(fresh[5].id);
+  ASSERT_TRUE(one) << one.error().message;
+  EXPECT_EQ(one->name, "王5");
+  EXPECT_EQ(one->phone, fresh[5].phone);
+  EXPECT_EQ(one->sex, "F");
+
+  std::vector<std::string> cand_ids;
+  for (const auto& c : fresh) cand_ids.push_back(c.id);
+  auto latest = cases.latest_for_candidates(cand_ids);
+  ASSERT_TRUE(latest) << latest.error().message;
+  EXPECT_EQ(latest->size(), n - 100);
+  std::unordered_map<std::string, std::vector<CaseRecord>> listed;
+  ASSERT_TRUE(db_->write_transaction(*s, [&](soci::session& tx) -> sdk::Status {
+    listed = cases.list_for_candidates(tx, cand_ids);
+    return {};
+  }));
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& id = fresh[i].id;
+    auto single = cases.latest_for_candidate(id);
+    EXPECT_EQ(latest->count(id) ? std::optional<std::string>(latest->at(id)) : std::nullopt, single) << id;
+    auto one_by_one = cases.list_for_candidate(id);
+    auto& many = listed[id];
+    ASSERT_EQ(many.size(), one_by_one.size()) << id;
+    for (std::size_t k = 0; k < many.size(); ++k) {
+      EXPECT_EQ(many[k].id, one_by_one[k].id);
+      EXPECT_EQ(many[k].attempt, one_by_one[k].attempt);
+      EXPECT_EQ(many[k].status, one_by_one[k].status);
+      EXPECT_EQ(many[k].due_at, one_by_one[k].due_at);
+      EXPECT_EQ(many[k].submitted_at, one_by_one[k].submitted_at);
+      EXPECT_EQ(many[k].identity.name, "张三");
+    }
+  }
+  EXPECT_EQ(latest->at("cand-3"), "case-3-b");
+  ASSERT_EQ(listed["cand-0"].size(), 2u);
+  EXPECT_EQ(listed["cand-0"][1].due_at, at("2026-05-09T08:00:00Z"));
+  EXPECT_EQ(listed["cand-0"][0].submitted_at, at("2026-05-02T08:00:00Z"));
+  EXPECT_FALSE(listed["cand-1"][0].due_at);
+
+  // A multi-row INSERT with one taken hash: that statement is rolled back as a whole (no row of
+  // it stays), the transaction goes on and commits what came after.
+  Candidate again = fresh[10], newer = fresh[11];
+  again.id = "cand-again";
+  newer.id = "cand-new";
+  newer.id_number = "110105199001099999";
+  newer.id_hash = candidates.hash_of(newer.id_number);
+  Candidate last = newer;
+  last.id = "cand-last";
+  last.id_number = "110105199001088888";
+  last.id_hash = candidates.hash_of(last.id_number);
+  bool duplicate = false;
+  ASSERT_TRUE(db_->write_transaction(*s, [&](soci::session& tx) -> sdk::Status {
+    try {
+      candidates.insert_many(tx, {newer, again});
+    } catch (const std::exception& e) {
+      duplicate = sql::is_duplicate_key(e);
+    }
+    candidates.insert_many(tx, {last});
+    return {};
+  }));
+  EXPECT_TRUE(duplicate);
+  EXPECT_FALSE(candidates.find_id("beijing", newer.id_number));
+  EXPECT_EQ(candidates.find_id("beijing", last.id_number), "cand-last");
 }
 
 SHIMING_STORAGE_BACKENDS(CaseRepoTest);

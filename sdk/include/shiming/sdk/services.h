@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -124,6 +125,27 @@ class Cases {
                         const std::string& comment, const Actor& actor) {
     (void)case_id, (void)approve, (void)reasons, (void)comment, (void)actor;
     return Error{"NOT_SUPPORTED", "This host does not take decisions from plugins.", "本服务不支持该操作。", ""};
+  }
+
+  // SDK 1.4.
+  //
+  // find_by_id_number() for many ID numbers at once (the host answers a chunk
+  // in a few queries): the newest case of each number that has one, keyed by
+  // the number as given; numbers without a case are absent.
+  virtual Result<std::unordered_map<std::string, std::string>> find_by_id_numbers(
+      const std::string& province, const std::vector<std::string>& id_numbers) {
+    std::unordered_map<std::string, std::string> out;
+    for (const auto& n : id_numbers)
+      if (auto found = find_by_id_number(province, n)) out[n] = *found;
+    return out;
+  }
+  // A new citizen token for the case (the one-case link); the previous token
+  // stops working at once. One audit record (action citizen_token_reissued)
+  // with the reason. Errors: CASE_NOT_FOUND, DATABASE_ERROR.
+  virtual Result<std::string> reissue_citizen_token(const std::string& case_id, const Actor& actor,
+                                                    const std::string& reason) {
+    (void)case_id, (void)actor, (void)reason;
+    return Error{"NOT_SUPPORTED", "This host does not re-issue case links for plugins.", "本服务不支持该操作。", ""};
   }
 };
 

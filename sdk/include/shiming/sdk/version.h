@@ -6,7 +6,8 @@
 #define SHIMING_SDK_VERSION_MAJOR 1
 // 1.1: CaseView.due_at. 1.2: the Notifier kind (notifier.h), Host::data_dir().
 // 1.3: Cases::open_many, Cases::findings, Cases::decide.
-#define SHIMING_SDK_VERSION_MINOR 3
+// 1.4: Cases::find_by_id_numbers, Cases::reissue_citizen_token.
+#define SHIMING_SDK_VERSION_MINOR 4
 
 namespace shiming::sdk {
 inline constexpr unsigned kSdkMajor = SHIMING_SDK_VERSION_MAJOR;
