@@ -349,18 +349,29 @@ void EnterpriseChannel::run_import(Job& job) {
 
   RosterContext ctx;
   // Exam sessions: whatever the host accepts when the case is opened (SESSION_NOT_FOUND otherwise).
-  ctx.existing_case = [&](const std::string& id) {
-    auto found = host_.cases().find_by_id_number(province, id);
-    if (!found) return false;
-    if (!resumed) return true;
-    if (ours.count(*found)) return false;
-    // Opened by this batch just before the host stopped, before its row was stored.
-    auto c = host_.cases().get(*found);
-    if (c && c->identity.extra.value("batch_id", "") == batch && c->status == "collecting") {
-      orphans[id] = *found;
-      return false;
+  ctx.existing_cases = [&](const std::vector<std::string>& ids) {
+    std::unordered_set<std::string> existing;
+    auto found = host_.cases().find_by_id_numbers(province, ids);
+    if (!found) {
+      // Opening the cases checks again (CASE_EXISTS joins the report): nothing is opened twice.
+      host_.logger().error("enterprise: existing-case check of " + batch + " failed: " + found.error().message);
+      return existing;
     }
-    return true;
+    for (const auto& [id, case_id] : *found) {
+      if (!resumed) {
+        existing.insert(id);
+        continue;
+      }
+      if (ours.count(case_id)) continue;
+      // Opened by this batch just before the host stopped, before its row was stored.
+      auto c = host_.cases().get(case_id);
+      if (c && c->identity.extra.value("batch_id", "") == batch && c->status == "collecting") {
+        orphans[id] = case_id;
+        continue;
+      }
+      existing.insert(id);
+    }
+    return existing;
   };
   RosterLimits limits;
   limits.max_rows = settings->max_rows;

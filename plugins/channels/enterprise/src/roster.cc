@@ -260,6 +260,8 @@ RosterValidator::RosterValidator(RosterContext context, RosterLimits limits)
 RosterValidator::~RosterValidator() = default;
 
 bool RosterValidator::fail(std::size_t row, std::string code) {
+  // The rows read before the refusal are reported as they would have been without holding them.
+  if (!stopped_) release_held();
   auto [en, zh] = roster_message(code);
   fatal_ = RowIssue{row, "", std::move(code), std::string(en), std::string(zh)};
   return false;
@@ -296,7 +298,7 @@ bool RosterValidator::finish() {
     return false;
   }
   if (columns_ == 0) return fail(1, "ROSTER_EMPTY");
-  return true;
+  return release_held();
 }
 
 bool RosterValidator::header(const std::vector<std::string>& fields, std::size_t record) {
@@ -321,6 +323,8 @@ bool RosterValidator::on_record(std::vector<std::string>& fields, std::size_t re
   ++rows_;
   if (rows_ > limits_.max_rows) return fail(record, "ROSTER_TOO_MANY_ROWS");
   std::size_t before = issues_.size() + issues_dropped_;
+  bool check_existing = false;
+  std::size_t existing_issue_at = 0;
   RosterRow row;
   row.row = record;
   if (fields.size() != columns_) {
@@ -357,10 +361,10 @@ bool RosterValidator::on_record(std::vector<std::string>& fields, std::size_t re
         row.id_number = check.normalized;
         auto [it, inserted] = seen_ids_.emplace(row.id_number, record);
         if (!inserted) add_issue(record, "id_number", "ROSTER_ID_DUPLICATE");
-        else if (ctx_.existing_case && ctx_.existing_case(row.id_number))
-          add_issue(record, "id_number", "ROSTER_ID_EXISTING_CASE");
+        else if (ctx_.existing_cases) check_existing = true;
       }
     }
+    existing_issue_at = issues_.size();
     // Phone: mainland mobile, optionally with +86 / 86 and separators.
     {
       std::string digits;
@@ -385,8 +389,49 @@ bool RosterValidator::on_record(std::vector<std::string>& fields, std::size_t re
       add_issue(record, "scan_file", "ROSTER_SCAN_NAME_INVALID");
   }
   row.clean = issues_.size() + issues_dropped_ == before;
+  if (!ctx_.existing_cases) return emit(row);
+  held_.push_back({std::move(row), check_existing, existing_issue_at});
+  if (check_existing && ++held_checks_ >= std::max<std::size_t>(1, ctx_.existing_batch)) return release_held();
+  return true;
+}
+
+bool RosterValidator::emit(const RosterRow& row) {
   if (row.clean) ++clean_rows_;
-  if (on_row && !on_row(row)) return false;
+  if (on_row && !on_row(row)) {
+    stopped_ = true;
+    return false;
+  }
+  return true;
+}
+
+bool RosterValidator::release_held() {
+  if (held_.empty()) return true;
+  std::vector<std::string> ids;
+  ids.reserve(held_checks_);
+  for (const auto& h : held_)
+    if (h.check) ids.push_back(h.row.id_number);
+  std::unordered_set<std::string> existing;
+  if (!ids.empty()) existing = ctx_.existing_cases(ids);
+  // The issues go where the row's own check would have put them; each insertion shifts the later
+  // rows' positions by one.
+  std::size_t shift = 0;
+  for (auto& h : held_) {
+    if (!h.check || !existing.count(h.row.id_number)) continue;
+    h.row.clean = false;
+    if (issues_.size() >= limits_.max_issues) {
+      ++issues_dropped_;
+      continue;
+    }
+    auto [en, zh] = roster_message("ROSTER_ID_EXISTING_CASE");
+    issues_.insert(issues_.begin() + static_cast<std::ptrdiff_t>(h.issue_at + shift),
+                   RowIssue{h.row.row, "id_number", "ROSTER_ID_EXISTING_CASE", std::string(en), std::string(zh)});
+    ++shift;
+  }
+  std::vector<Held> rows = std::move(held_);
+  held_.clear();
+  held_checks_ = 0;
+  for (const auto& h : rows)
+    if (!emit(h.row)) return false;
   return true;
 }
 

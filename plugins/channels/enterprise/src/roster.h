@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "shiming/idnumber/id_number.h"
@@ -107,8 +108,11 @@ struct RosterRow {
 
 struct RosterContext {
   std::set<std::string> exam_sessions;  // allowed session ids; empty: any non-empty value
-  // True when a case already exists for this normalised ID number (in this province).
-  std::function<bool(const std::string& id_number)> existing_case;
+  // Which of these normalised ID numbers already have a case (in this province). Asked once per
+  // `existing_batch` rows to check (one database round trip, not one per row): rows wait in the
+  // validator until their batch is answered, then reach on_row in file order.
+  std::function<std::unordered_set<std::string>(const std::vector<std::string>& id_numbers)> existing_cases;
+  std::size_t existing_batch = 500;
   idnumber::Options id_options;
 };
 
@@ -116,7 +120,9 @@ class RosterValidator {
  public:
   RosterValidator(RosterContext context, RosterLimits limits);
   ~RosterValidator();
-  // Called for each data row after validation (e.g. to store it). Returning false stops.
+  // Called for each data row after validation (e.g. to store it), in file order; with
+  // existing_cases set a row comes once its batch's check is answered (at the latest in finish(),
+  // or before a refusal of the whole file). Returning false stops.
   std::function<bool(const RosterRow&)> on_row;
 
   // Feed raw upload bytes. Returns false once the file is refused as a whole (fatal() set).
@@ -136,6 +142,10 @@ class RosterValidator {
   bool header(const std::vector<std::string>& fields, std::size_t record);
   void add_issue(std::size_t row, std::string field, std::string code);
   bool fail(std::size_t row, std::string code);
+  bool emit(const RosterRow& row);
+  // Asks existing_cases for the held rows, adds their ROSTER_ID_EXISTING_CASE issues in file
+  // order and passes every held row to on_row. False when on_row stopped.
+  bool release_held();
 
   RosterContext ctx_;
   RosterLimits limits_;
@@ -150,6 +160,16 @@ class RosterValidator {
   int col_name_ = -1, col_id_ = -1, col_phone_ = -1, col_session_ = -1, col_scan_ = -1;
   std::size_t columns_ = 0;
   std::unordered_map<std::string, std::size_t> seen_ids_;  // normalised ID -> first row
+  // Rows waiting for the existing-case answer: the row, whether its ID is to be checked, and where
+  // its ROSTER_ID_EXISTING_CASE issue goes in issues_ (before the row's later fields' issues).
+  struct Held {
+    RosterRow row;
+    bool check = false;
+    std::size_t issue_at = 0;
+  };
+  std::vector<Held> held_;
+  std::size_t held_checks_ = 0;
+  bool stopped_ = false;  // on_row returned false
 };
 
 // Messages for the roster codes (English, zh-CN); empty strings for an unknown code.

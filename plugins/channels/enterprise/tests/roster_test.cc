@@ -3,7 +3,9 @@
 #include <iconv.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "roster.h"
@@ -168,7 +170,12 @@ TEST(Roster, FieldRules) {
 TEST(Roster, DuplicatesInBatchAndAgainstExistingCases) {
   RosterContext c = context();
   const std::string existing = make_id(42);
-  c.existing_case = [&](const std::string& id) { return id == existing; };
+  c.existing_cases = [&](const std::vector<std::string>& ids) {
+    std::unordered_set<std::string> out;
+    for (const auto& id : ids)
+      if (id == existing) out.insert(id);
+    return out;
+  };
   std::string csv = "name,id_number,phone,exam_session\n";
   csv += "张三," + make_id(1) + ",13800138000,2027-05\n";
   csv += "李四," + make_id(1) + ",13800138001,2027-05\n";
@@ -180,6 +187,94 @@ TEST(Roster, DuplicatesInBatchAndAgainstExistingCases) {
   ASSERT_TRUE(r.ok);
   EXPECT_EQ(codes(v), (std::vector<std::string>{"3:id_number:ROSTER_ID_DUPLICATE", "4:id_number:ROSTER_ID_EXISTING_CASE",
                                                 "5:id_number:ROSTER_ID_DUPLICATE"}));
+}
+
+// The check against existing cases is asked once per batch of rows (one round trip to the hub's
+// database, not one per row); the rows still reach on_row in file order with the right clean
+// flag, and each row's issues keep the order of its fields.
+TEST(Roster, ExistingCasesAskedPerBatchInFileOrder) {
+  RosterContext c = context();
+  c.existing_batch = 3;
+  std::set<std::string> existing = {make_id(2), make_id(5), make_id(7)};
+  std::vector<std::size_t> asked;
+  c.existing_cases = [&](const std::vector<std::string>& ids) {
+    asked.push_back(ids.size());
+    std::unordered_set<std::string> out;
+    for (const auto& id : ids)
+      if (existing.count(id)) out.insert(id);
+    return out;
+  };
+  std::string csv = "name,id_number,phone,exam_session\n";
+  for (int i = 1; i <= 8; ++i) {
+    // row 4 (i = 3) has a bad phone; row 6 (i = 5) an existing case and a bad phone; row 9 is a
+    // duplicate of row 2 (not asked again)
+    std::string phone = (i == 3 || i == 5) ? "12345" : "13800138000";
+    csv += "张三," + make_id(i) + "," + phone + ",2027-05\n";
+  }
+  csv += "李四," + make_id(1) + ",13800138000,2027-05\n";
+  RosterValidator v(c, {});
+  auto r = run(v, csv, 7);  // small chunks: rows end in the middle of feeds
+  ASSERT_TRUE(r.ok);
+  EXPECT_EQ(asked, (std::vector<std::size_t>{3, 3, 2}));
+  EXPECT_EQ(codes(v), (std::vector<std::string>{"3:id_number:ROSTER_ID_EXISTING_CASE", "4:phone:ROSTER_PHONE_INVALID",
+                                                "6:id_number:ROSTER_ID_EXISTING_CASE", "6:phone:ROSTER_PHONE_INVALID",
+                                                "8:id_number:ROSTER_ID_EXISTING_CASE",
+                                                "10:id_number:ROSTER_ID_DUPLICATE"}));
+  ASSERT_EQ(r.rows.size(), 9u);
+  std::vector<bool> clean;
+  for (std::size_t i = 0; i < r.rows.size(); ++i) {
+    EXPECT_EQ(r.rows[i].row, i + 2);
+    clean.push_back(r.rows[i].clean);
+  }
+  EXPECT_EQ(clean, (std::vector<bool>{true, false, false, true, false, true, false, true, false}));
+  EXPECT_EQ(v.clean_rows(), 4u);
+}
+
+// A file refused as a whole after some rows (here: too many rows) still hands the rows read before
+// the refusal to on_row, with their existing-case answer, as without the batching.
+TEST(Roster, HeldRowsReleasedBeforeARefusal) {
+  RosterContext c = context();
+  c.existing_batch = 100;
+  const std::string existing = make_id(2);
+  c.existing_cases = [&](const std::vector<std::string>& ids) {
+    std::unordered_set<std::string> out;
+    for (const auto& id : ids)
+      if (id == existing) out.insert(id);
+    return out;
+  };
+  RosterLimits limits;
+  limits.max_rows = 3;
+  std::string csv = "name,id_number,phone,exam_session\n";
+  for (int i = 1; i <= 5; ++i) csv += "张三," + make_id(i) + ",13800138000,2027-05\n";
+  RosterValidator v(c, limits);
+  auto r = run(v, csv);
+  EXPECT_FALSE(r.ok);
+  ASSERT_TRUE(v.fatal());
+  EXPECT_EQ(v.fatal()->code, "ROSTER_TOO_MANY_ROWS");
+  ASSERT_EQ(r.rows.size(), 3u);
+  EXPECT_TRUE(r.rows[0].clean);
+  EXPECT_FALSE(r.rows[1].clean);
+  EXPECT_TRUE(r.rows[2].clean);
+  EXPECT_EQ(codes(v), (std::vector<std::string>{"3:id_number:ROSTER_ID_EXISTING_CASE"}));
+}
+
+// A stop asked by on_row (the host is shutting down) ends the import: no later row is handed over.
+TEST(Roster, StopFromOnRowWithHeldRows) {
+  RosterContext c = context();
+  c.existing_batch = 2;
+  c.existing_cases = [](const std::vector<std::string>&) { return std::unordered_set<std::string>{}; };
+  std::string csv = "name,id_number,phone,exam_session\n";
+  for (int i = 1; i <= 6; ++i) csv += "张三," + make_id(i) + ",13800138000,2027-05\n";
+  RosterValidator v(c, {});
+  std::vector<std::size_t> seen;
+  v.on_row = [&](const RosterRow& row) {
+    seen.push_back(row.row);
+    return seen.size() < 3;
+  };
+  bool ok = v.feed(csv);
+  if (ok) ok = v.finish();
+  EXPECT_FALSE(ok);
+  EXPECT_EQ(seen, (std::vector<std::size_t>{2, 3, 4}));
 }
 
 TEST(Roster, FormulaInjectionNeutralisedInReportAndExport) {
