@@ -16,7 +16,10 @@
 
 #include <gtest/gtest.h>
 
+#include "crypto/keyring.h"
 #include "host_process.h"
+#include "storage/database.h"
+#include "storage/record_repo.h"
 #include "test_support.h"
 
 namespace shiming::testing {
@@ -494,6 +497,124 @@ TEST_P(EnterpriseFlow, ImportResumesAfterAKill) {
   EXPECT_EQ(cases.size(), static_cast<std::size_t>(rows));
   EXPECT_EQ(seen_rows.size(), static_cast<std::size_t>(rows));
   // The audit chain holds across the kill (one case_opened record per case).
+  std::string out;
+  EXPECT_EQ(ctl({"audit", "verify"}, out), 0) << out;
+}
+
+// A resumed import adopts the cases the stopped import opened but never recorded: a kill after
+// open_many committed a chunk and before the chunk's rows were stored. That window is made exactly
+// through the host's own record store (the host stopped): the last row record dropped, the batch
+// back to `importing` at the previous durable row, the upload kept as the channel keeps it. After
+// the restart those rows get their existing cases (no second case, no ROSTER_ID_EXISTING_CASE)
+// flagged LINK_LOST_ON_RESTART; HR then re-issues such a link, and any link, which ends the old one.
+TEST_P(EnterpriseFlow, ResumedImportAdoptsOrphanCasesAndHrReissuesLinks) {
+  std::string admin = login("admin", "entprov");
+  register_enterprise(admin, "entprov", "acme");
+  register_enterprise(admin, "entprov", "other");
+  std::string hr = login("enterprise_hr", "entprov", "acme");
+  std::string other_hr = login("enterprise_hr", "entprov", "other");
+  const int rows = 620;  // two row records: rows 2..501 and 502..621
+  std::string csv = "name,id_number,phone,exam_session\n";
+  std::set<std::string> ids;
+  while (static_cast<int>(ids.size()) < rows) {
+    char birth[16];
+    std::snprintf(birth, sizeof birth, "19%02u%02u%02u", static_cast<unsigned>(60 + rng_() % 40),
+                  static_cast<unsigned>(1 + rng_() % 12), static_cast<unsigned>(1 + rng_() % 28));
+    auto id = make_id_number(rng_, "110105", birth, rng_() % 2 ? 'F' : 'M');
+    if (!ids.insert(id).second) continue;
+    csv += "李四," + id + ",139" + std::to_string(10000000 + ids.size()) + ",2026-11\n";
+  }
+  auto b = import(csv, hr);
+  ASSERT_EQ(b["state"], "ready") << b.dump();
+  const std::string batch = b["id"];
+  auto before = employees_by_row(batch, hr);
+  ASSERT_EQ(before.size(), static_cast<std::size_t>(rows));
+  ASSERT_EQ(host_->stop(), 0) << host_->log_text();
+  {
+    auto db = storage::Database::open(database_url(), 1);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    auto keys = crypto::Keyring::load_or_create(host_->work_dir() + "/keys/keyring.json");
+    ASSERT_TRUE(keys.ok()) << keys.error().message;
+    storage::RecordRepo records(**db, *keys);
+    ASSERT_TRUE(records.remove("enterprise.rows", batch + "/000001").ok());
+    ASSERT_TRUE(records.remove("enterprise.report", batch).ok());
+    auto stored = records.get("enterprise.batch", batch);
+    ASSERT_TRUE(stored.has_value());
+    Json sb = *stored;
+    sb["state"] = "importing";
+    sb["progress"]["through_row"] = 501;
+    sb["progress"]["cases_opened"] = 500;
+    sb.erase("summary");
+    ASSERT_TRUE(records.put("enterprise.batch", batch, sb, "entprov/acme").ok());
+    std::string hex;
+    for (unsigned char c : csv) {
+      hex += "0123456789abcdef"[c >> 4];
+      hex += "0123456789abcdef"[c & 15];
+    }
+    ASSERT_TRUE(records.put("enterprise.upload", batch + "/000000", {{"hex", hex}}, batch).ok());
+  }
+  ASSERT_TRUE(host_->start()) << host_->log_text();
+  api_ = std::make_unique<Api>(host_->port());
+  b = wait_batch(batch, hr);
+  ASSERT_EQ(b["state"], "ready") << b.dump() << host_->log_text();
+  EXPECT_EQ(b["summary"]["rows"], rows);
+  EXPECT_EQ(b["summary"]["clean_rows"], rows);
+  auto rep = api_->call("GET", std::string(kPrefix) + "/batches/" + batch + "/report", "", hr).json();
+  EXPECT_TRUE(rep["issues"].empty()) << rep["issues"].dump().substr(0, 500);
+  auto after = employees_by_row(batch, hr);
+  ASSERT_EQ(after.size(), static_cast<std::size_t>(rows));
+  for (const auto& [row, e] : after) {
+    EXPECT_EQ(e["case_id"], before[row]["case_id"]) << row;  // the same case, none opened twice
+    if (row <= 501) {
+      EXPECT_EQ(e["token"], before[row]["token"]) << row;
+      EXPECT_TRUE(e["flags"].empty()) << e.dump();
+    } else {
+      EXPECT_EQ(e["token"], "") << row;
+      EXPECT_EQ(e["flags"], Json::array({"LINK_LOST_ON_RESTART"})) << e.dump();
+    }
+  }
+
+  // HR re-issues the lost link: the new token opens the employee's case.
+  const std::string link = std::string(kPrefix) + "/batches/" + batch + "/employees/600/link";
+  EXPECT_EQ(api_->call("POST", link, "", other_hr).status, 404);  // another enterprise's HR
+  EXPECT_EQ(api_->call("POST", link, "", admin).status, 403);     // HR only
+  auto bad = api_->call("POST", std::string(kPrefix) + "/batches/" + batch + "/employees/x1/link", "", hr);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.json()["error"]["code"], "ROW_INVALID");
+  auto missing = api_->call("POST", std::string(kPrefix) + "/batches/" + batch + "/employees/9999/link", "", hr);
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.json()["error"]["code"], "ROW_NOT_FOUND");
+  EXPECT_FALSE(missing.json()["error"].value("message_zh", "").empty());
+  auto re = api_->call("POST", link, "", hr);
+  ASSERT_EQ(re.status, 200) << re.body;
+  std::string token = re.json()["token"], case_id = before[600]["case_id"];
+  EXPECT_EQ(token.rfind("ct_", 0), 0u);
+  EXPECT_EQ(re.json()["case_id"], case_id);
+  EXPECT_TRUE(re.json()["flags"].empty());
+  EXPECT_EQ(api_->call("GET", "/api/v1/cases/" + case_id, "", token).status, 200);
+  auto row600 = employees_by_row(batch, hr)[600];
+  EXPECT_EQ(row600["token"], token);
+  EXPECT_TRUE(row600["flags"].empty());
+
+  // Re-issuing a working link ends the old one.
+  std::string old = before[2]["token"], case2 = before[2]["case_id"];
+  ASSERT_EQ(api_->call("GET", "/api/v1/cases/" + case2, "", old).status, 200);
+  auto re2 = api_->call("POST", std::string(kPrefix) + "/batches/" + batch + "/employees/2/link", "", hr);
+  ASSERT_EQ(re2.status, 200) << re2.body;
+  std::string fresh = re2.json()["token"];
+  EXPECT_NE(fresh, old);
+  EXPECT_NE(api_->call("GET", "/api/v1/cases/" + case2, "", old).status, 200);
+  EXPECT_EQ(api_->call("GET", "/api/v1/cases/" + case2, "", fresh).status, 200);
+
+  // Each re-issue is in the case's audit trail, by the HR account, and the chain holds.
+  auto view = api_->call("GET", "/api/v1/review/" + case2, "", admin).json();
+  int reissued = 0;
+  for (const auto& a : view["audit"])
+    if (a["action"] == "citizen_token_reissued") {
+      ++reissued;
+      EXPECT_EQ(a["actor"].get<std::string>().rfind("enterprise_hr:", 0), 0u) << a.dump();
+    }
+  EXPECT_EQ(reissued, 1) << view["audit"].dump();
   std::string out;
   EXPECT_EQ(ctl({"audit", "verify"}, out), 0) << out;
 }

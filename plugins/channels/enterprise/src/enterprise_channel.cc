@@ -149,6 +149,7 @@ std::vector<sdk::RouteSpec> EnterpriseChannel::routes() const {
           {"report", "GET", "/batches/{id}/report", {"enterprise_hr", "reviewer", "admin"}, 1024},
           {"scans", "PUT", "/batches/{id}/scans", {"enterprise_hr"}, 256u << 20},
           {"employees", "GET", "/batches/{id}/employees", {"enterprise_hr"}, 1024},
+          {"reissue_link", "POST", "/batches/{id}/employees/{row}/link", {"enterprise_hr"}, 1024},
           {"submit", "POST", "/batches/{id}/submit", {"enterprise_hr"}, 1024},
           {"rows", "GET", "/batches/{id}/rows", {"reviewer", "admin"}, 1024},
           {"accept_clean", "POST", "/batches/{id}/accept-clean", {"reviewer", "admin"}, 1024},
@@ -166,6 +167,7 @@ sdk::HttpResponse EnterpriseChannel::serve(const std::string& id, const sdk::Htt
   if (id == "report") return report(r);
   if (id == "scans") return scans(r);
   if (id == "employees") return employees(r);
+  if (id == "reissue_link") return reissue_link(r);
   if (id == "submit") return submit(r);
   if (id == "rows") return rows(r);
   if (id == "accept_clean") return accept_clean(r);

@@ -17,6 +17,7 @@
 //   GET  /batches/{id}/report                       per-row report, JSON or ?format=csv
 //   PUT  /batches/{id}/scans                        ZIP of ID scans matched to rows (enterprise_hr)
 //   GET  /batches/{id}/employees                    per-employee progress, ?links=true (enterprise_hr)
+//   POST /batches/{id}/employees/{row}/link         a new personal link for one employee (enterprise_hr)
 //   POST /batches/{id}/submit                       submit the batch (enterprise_hr)
 //   GET  /batches/{id}/rows                         rows with flags and case status (reviewer, admin)
 //   POST /batches/{id}/accept-clean                 approve every clean pending case (reviewer, admin)
@@ -110,6 +111,7 @@ class EnterpriseChannel : public sdk::ChannelBase {
   sdk::HttpResponse report(const sdk::HttpRequest& r);
   sdk::HttpResponse scans(const sdk::HttpRequest& r);
   sdk::HttpResponse employees(const sdk::HttpRequest& r);
+  sdk::HttpResponse reissue_link(const sdk::HttpRequest& r);
   sdk::HttpResponse submit(const sdk::HttpRequest& r);
   sdk::HttpResponse rows(const sdk::HttpRequest& r);
   sdk::HttpResponse accept_clean(const sdk::HttpRequest& r);

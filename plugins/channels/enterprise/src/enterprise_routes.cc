@@ -686,6 +686,55 @@ HttpResponse EnterpriseChannel::employees(const sdk::HttpRequest& r) {
                                   {"employees", items}});
 }
 
+HttpResponse EnterpriseChannel::reissue_link(const sdk::HttpRequest& r) {
+  auto b = visible_batch(r);
+  if (!b) return error_of(b.error());
+  auto hr = hr_of(r.actor, true);
+  if (!hr) return error_of(hr.error());
+  const std::string batch = b->value("id", "");
+  if (b->value("state", "") != "ready" && b->value("state", "") != "submitted")
+    return fail(409, "BATCH_NOT_READY", "Links are re-issued once the roster is imported.",
+                "名单导入完成后方可重新生成员工链接。");
+  std::size_t row_no = 0;
+  const std::string& param = r.params.at("row");
+  if (param.empty() || param.size() > 6 || param.find_first_not_of("0123456789") != std::string::npos ||
+      (row_no = std::stoul(param)) < 2)
+    return fail(400, "ROW_INVALID", "row is the employee's row number in the roster file (2 or more).",
+                "row 应为员工在名单文件中的行号（从 2 开始）。", "row");
+  std::lock_guard lock(batch_mu_);
+  auto all = load_rows(batch);
+  auto it = std::find_if(all.begin(), all.end(), [&](const json& x) { return x.value("row", std::size_t{0}) == row_no; });
+  if (it == all.end() || it->value("case_id", "").empty())
+    return fail(404, "ROW_NOT_FOUND", "No employee case in this batch at row " + param + ".",
+                "该批次第 " + param + " 行没有员工认证申请。", "row");
+  json& row = *it;
+  bool lost = false;
+  for (const auto& f : row["flags"]) lost = lost || f == "LINK_LOST_ON_RESTART";
+  // The host writes the token change and its audit record; the previous link stops working.
+  auto token = host_.cases().reissue_citizen_token(
+      row.value("case_id", ""), r.actor,
+      "enterprise batch " + batch + " row " + param + ": employee link re-issued by HR" +
+          (lost ? " (the link was lost on a restart)" : ""));
+  if (!token) return error_of(token.error());
+  row["token"] = *token;
+  row["link_reissued_at"] = now_iso(host_);
+  json flags = json::array();
+  for (const auto& f : row["flags"])
+    if (f != "LINK_LOST_ON_RESTART") flags.push_back(f);
+  row["flags"] = flags;
+  // Rows are stored 500 to a record in file order: only this row's record changes.
+  std::size_t chunk = static_cast<std::size_t>(it - all.begin()) / kRowsPerChunk;
+  json list = json::array();
+  for (std::size_t i = chunk * kRowsPerChunk; i < std::min(all.size(), (chunk + 1) * kRowsPerChunk); ++i)
+    list.push_back(all[i]);
+  if (auto s = host_.records().put(kRowChunks, chunk_key(batch, chunk), {{"rows", list}}, batch); !s)
+    return error_of(s.error());
+  host_.logger().info("enterprise: batch " + batch + " row " + param + ": employee link re-issued by " + r.actor.display);
+  return HttpResponse::json(200, {{"batch_id", batch}, {"row", row_no}, {"case_id", row["case_id"]},
+                                  {"token", *token}, {"case_url", "/api/v1/cases/" + row.value("case_id", "")},
+                                  {"flags", row["flags"]}});
+}
+
 HttpResponse EnterpriseChannel::submit(const sdk::HttpRequest& r) {
   auto b = visible_batch(r);
   if (!b) return error_of(b.error());
