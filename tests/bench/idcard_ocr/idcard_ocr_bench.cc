@@ -248,6 +248,9 @@ int main(int argc, char** argv) {
   std::map<int, std::pair<int, int>> id_by_difficulty;
   for (const auto& c : cards) {
     if (!only_cards.empty() && !only_cards.count(static_cast<int>(&c - cards.data()))) continue;
+    // The reader's debug lines (SHIMING_OCR_DEBUG_DIR) of each card follow a line naming it.
+    if (std::getenv("SHIMING_OCR_DEBUG_DIR"))
+      std::cerr << "bench card #" << (&c - cards.data()) << " name " << c.truth["name"].get<std::string>() << std::endl;
     auto t0 = Clock::now();
     double c0 = thread_cpu_ms();
     SideReading f = read_side(c.front, Side::front);

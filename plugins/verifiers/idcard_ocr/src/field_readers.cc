@@ -92,8 +92,9 @@ struct Attempt {
   bool valid = false;
 };
 
-// The name: for each character, the others that some read gave there.
-using Alternatives = std::vector<std::set<std::string>>;
+// The name: for each character, the others that some read gave there, with their summed
+// confidence.
+using Alternatives = std::vector<std::map<std::string, double>>;
 
 // Reads a box with the preprocessings in turn until `validate` accepts; returns the accepted
 // read, else the most confident one.
@@ -175,9 +176,23 @@ int name_target_height() {
   return h;
 }
 
+// The width of a line's ink over its height (dark on light): about how many square Chinese
+// characters it spans. 0 when there is no ink.
+double ink_aspect(const cv::Mat& gray) {
+  cv::Mat mask;
+  cv::threshold(gray, mask, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  cv::morphologyEx(mask, mask, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {2, 2}));
+  cv::Rect ink = cv::boundingRect(mask);
+  if (ink.height < 3) return 0;
+  return static_cast<double>(ink.width) / ink.height;
+}
+
 // The name: no rule can validate it, so several preprocessings and scales each read the line
 // and the reads vote character by character, weighted by Tesseract's confidence in each
-// character. Stops early when two reads agree with high confidence.
+// character. Stops early when two reads agree with high confidence. `alternatives` gets, per
+// character of the result, what the other reads of that length gave there. (The LSTM's
+// per-symbol candidates, lstm_choice_mode, were tried as alternatives too: with chi_sim they are
+// mostly unrelated characters at ~0 confidence, not the look-alike, and they double the time.)
 Attempt read_name_voted(const cv::Mat& bgr, const cv::Mat& flat_in, cv::Rect box, int text_h,
                         Alternatives& alternatives) {
   // The label 姓名 is printed in colour: a box that reaches into it keeps only the black value.
@@ -191,6 +206,27 @@ Attempt read_name_voted(const cv::Mat& bgr, const cv::Mat& flat_in, cv::Rect box
     double mean = 0;
   };
   std::vector<Read> reads;
+  // What the reads of the result's length give at each position besides the result.
+  auto collect_alternatives = [&reads, &alternatives](const std::vector<std::string>& result) {
+    alternatives.assign(result.size(), {});
+    for (const auto& r : reads) {
+      if (r.cps.size() != result.size()) continue;
+      for (std::size_t i = 0; i < result.size(); ++i) {
+        if (r.cps[i] != result[i]) alternatives[i][r.cps[i]] += r.conf[i];
+      }
+    }
+  };
+  // Chinese characters are about square and advance by the same width: the ink's width over
+  // its height is about the number of characters (4.15 for four). A read that differs from it
+  // by most of a character (李杰丹杰 read as 李杰有丹杰) settles nothing early and weighs little
+  // in the vote on the length.
+  const double aspect = ink_aspect(flat(box));
+  auto plausible = [aspect](const std::vector<std::string>& cps) {
+    for (const auto& cp : cps)
+      if (cp.size() < 3) return true;  // a middle dot: minority names are not square characters
+    return aspect <= 0 || std::abs(aspect - static_cast<double>(cps.size())) < 0.75;
+  };
+  if (std::getenv("SHIMING_OCR_DEBUG_DIR")) std::fprintf(stderr, "name ink aspect %.3f\n", aspect);
   const int h0 = name_target_height();
   const std::pair<Prep, int> variants[] = {
       {Prep::flat, h0},     {Prep::adaptive, h0},     {Prep::binary, h0},          {Prep::sharp, h0},
@@ -215,22 +251,26 @@ Attempt read_name_voted(const cv::Mat& bgr, const cv::Mat& flat_in, cv::Rect box
     r.mean = sum / r.conf.size();
     // Two confident reads that agree settle it.
     for (const auto& o : reads)
-      if (o.cps == r.cps && o.mean >= 0.90 && r.mean >= 0.90) {
+      if (o.cps == r.cps && o.mean >= 0.90 && r.mean >= 0.90 && plausible(r.cps)) {
         std::string v;
         for (auto& cp : r.cps) v += cp;
-        return {v, std::max(o.mean, r.mean), true};
+        double conf = std::max(o.mean, r.mean);
+        auto result = r.cps;
+        reads.push_back(std::move(r));
+        collect_alternatives(result);
+        return {v, conf, true};
       }
     reads.push_back(std::move(r));
   }
   if (reads.empty()) return {};
   // The length most reads (by confidence) give, then each position's best-supported character.
   std::map<std::size_t, double> by_len;
-  for (const auto& r : reads) by_len[r.cps.size()] += r.mean;
+  for (const auto& r : reads) by_len[r.cps.size()] += r.mean * (plausible(r.cps) ? 1.0 : 0.25);
   std::size_t len = std::max_element(by_len.begin(), by_len.end(),
                                      [](const auto& a, const auto& b) { return a.second < b.second; })->first;
   std::string value;
+  std::vector<std::string> result;
   double conf_sum = 0;
-  alternatives.assign(len, {});
   for (std::size_t i = 0; i < len; ++i) {
     std::map<std::string, double> votes;
     double total = 0;
@@ -242,14 +282,14 @@ Attempt read_name_voted(const cv::Mat& bgr, const cv::Mat& flat_in, cv::Rect box
     auto win = std::max_element(votes.begin(), votes.end(),
                                 [](const auto& a, const auto& b) { return a.second < b.second; });
     value += win->first;
-    for (const auto& [cp, w] : votes)
-      if (cp != win->first) alternatives[i].insert(cp);
+    result.push_back(win->first);
     // Confidence of the position: the winner's share of the votes times its mean confidence.
     int n_win = 0;
     for (const auto& r : reads)
       if (r.cps.size() == len && r.cps[i] == win->first) ++n_win;
     conf_sum += total > 0 ? (win->second / total) * (win->second / n_win) : 0;
   }
+  collect_alternatives(result);
   return {value, conf_sum / len, true};
 }
 
@@ -347,47 +387,40 @@ Attempt correct_by_glyphs(const cv::Mat& clean, cv::Rect box, Attempt a, const A
   bool changed = false;
   for (std::size_t i = 0; i < cps.size(); ++i) {
     auto m = match_name_glyph(line(cells[i]), cps[i]);
-    if (std::getenv("SHIMING_OCR_DEBUG_DIR") && m)
-      std::fprintf(stderr, "glyph %s: best %s%s %.3f read %.3f\n", cps[i].c_str(), m->best.c_str(),
-                   m->best_in_model ? "" : " (not in model)", m->best_similarity, m->read_similarity);
-    // A character the model lacks needs a clear match; one it knows (and still did not read)
-    // a very clear one. Near the top of the scale (a sharp print that matches a rendering
-    // almost exactly) the distances 1 - similarity are compared instead: 0.986 against 0.872
-    // (骞 read as 赛) is a small difference but one distance a ninth of the other.
-    bool take = false;
-    if (m && m->best != cps[i]) {
-      const double best_d = 1 - m->best_similarity, read_d = 1 - m->read_similarity;
-      take = m->best_in_model
-                 ? (m->best_similarity >= 0.85 && m->best_similarity - m->read_similarity >= 0.12) ||
-                       (m->best_similarity >= 0.95 && read_d >= 2.5 * best_d)
-                 : (m->best_similarity >= 0.80 && m->best_similarity - m->read_similarity >= name_glyph_margin()) ||
-                       (m->best_similarity >= 0.90 && read_d >= 1.5 * best_d);
+    if (!m) {
+      value += cps[i];
+      continue;
     }
-    // A character another read gave there that matches the glyph much better than the voted
-    // one (怡 over 恰): two independent signs, the model considered it and the shape fits.
-    std::string alt_best;
-    if (!take && m && i < alternatives.size()) {
+    NameCharacterEvidence e;
+    e.read = cps[i];
+    e.read_similarity = m->read_similarity;
+    e.match = *m;
+    e.best_read_pair = glyph_pair_similarity(m->best, cps[i]);
+    if (!m->second.empty()) {
+      e.best_second_pair = glyph_pair_similarity(m->best, m->second);
+      e.read_second_pair = glyph_pair_similarity(cps[i], m->second);
+    }
+    if (i < alternatives.size()) {
       auto f = glyph_features(line(cells[i]));
-      double alt_s = 0;
-      for (const auto& alt : alternatives[i]) {
+      for (const auto& [alt, support] : alternatives[i]) {
         if (alt.size() < 3) continue;
         double g = glyph_similarity(f, alt);
-        if (g > alt_s) { alt_s = g; alt_best = alt; }
+        if (g > e.other_similarity) {
+          e.other_similarity = g;
+          e.other = alt;
+        }
       }
-      if (std::getenv("SHIMING_OCR_DEBUG_DIR") && !alt_best.empty())
-        std::fprintf(stderr, "glyph %s: other read %s %.3f read %.3f\n", cps[i].c_str(), alt_best.c_str(), alt_s,
-                     m->read_similarity);
-      if (alt_best.empty() || alt_s < 0.90 || 1 - alt_s > 0.6 * (1 - m->read_similarity)) alt_best.clear();
     }
-    if (take) {
-      value += m->best;
-      changed = true;
-    } else if (!alt_best.empty()) {
-      value += alt_best;
-      changed = true;
-    } else {
-      value += cps[i];
-    }
+    std::string chosen = choose_name_character(e, name_glyph_margin());
+    if (std::getenv("SHIMING_OCR_DEBUG_DIR"))
+      std::fprintf(stderr,
+                   "glyph %s: best %s%s %.3f second %s %.3f read %.3f pair %.3f best-second %.3f read-second %.3f "
+                   "other %s %.3f -> %s\n",
+                   cps[i].c_str(), m->best.c_str(), m->best_in_model ? "" : " (not in model)", m->best_similarity,
+                   m->second.c_str(), m->second_similarity, m->read_similarity, e.best_read_pair, e.best_second_pair,
+                   e.read_second_pair, e.other.c_str(), e.other_similarity, chosen.c_str());
+    changed = changed || chosen != cps[i];
+    value += chosen;
   }
   if (changed) {
     a.value = value;

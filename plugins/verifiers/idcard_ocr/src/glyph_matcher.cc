@@ -191,9 +191,16 @@ class Library {
     for (const auto& t : templates_) {
       double s = similarity(f, t.feature);
       if (s > m.best_similarity) {
+        if (t.cp != m.best) {
+          m.second = m.best;
+          m.second_similarity = m.best_similarity;
+        }
         m.best_similarity = s;
         m.best = t.cp;
         m.best_in_model = t.in_model;
+      } else if (s > m.second_similarity && t.cp != m.best) {
+        m.second = t.cp;
+        m.second_similarity = s;
       }
     }
     for (const auto& t : read_templates(read)) m.read_similarity = std::max(m.read_similarity, similarity(f, t));
@@ -201,6 +208,13 @@ class Library {
   }
 
   const std::vector<std::string>& out_of_model() const { return out_of_model_; }
+
+  double pair_similarity(const std::string& a, const std::string& b) {
+    auto fa = read_templates(a), fb = read_templates(b);
+    double best = 0;
+    for (std::size_t k = 0; k < std::min(fa.size(), fb.size()); ++k) best = std::max(best, similarity(fa[k], fb[k]));
+    return best;
+  }
 
   double similarity_to(const Feature& f, const std::string& cp) {
     double best = 0;
@@ -251,6 +265,45 @@ Library& library() {
 std::optional<GlyphMatch> match_name_glyph(const cv::Mat& ink, const std::string& read) {
   return library().match(ink, read);
 }
+
+std::string choose_name_character(const NameCharacterEvidence& e, double out_of_model_margin) {
+  const GlyphMatch& m = e.match;
+  bool take = false;
+  if (!m.best.empty() && m.best != e.read) {
+    // A character the model lacks needs a clear match; one it knows (and still did not read)
+    // a very clear one. Near the top of the scale (a sharp print that matches a rendering
+    // almost exactly) the distances 1 - similarity are compared instead: 0.986 against 0.872
+    // (骞 read as 赛) is a small difference but one distance a ninth of the other.
+    const double best_d = 1 - m.best_similarity, read_d = 1 - e.read_similarity;
+    take = m.best_in_model
+               ? (m.best_similarity >= 0.85 && m.best_similarity - e.read_similarity >= 0.12) ||
+                     (m.best_similarity >= 0.95 && read_d >= 2.5 * best_d)
+               : (m.best_similarity >= 0.80 && m.best_similarity - e.read_similarity >= out_of_model_margin) ||
+                     (m.best_similarity >= 0.90 && read_d >= 1.5 * best_d);
+    // The lead measured against how far apart the two characters' renderings are: 余 and 佘
+    // differ in two short strokes (their renderings 0.96 alike), so a cell 0.044 closer to 佘
+    // sits as far on 佘's side as 佘 itself; 0.044 between two unrelated characters means
+    // nothing. A third of that distance is asked for.
+    const double apart = std::max(0.02, 1 - e.best_read_pair);
+    if (!take && m.best_similarity >= 0.80 && (m.best_similarity - e.read_similarity) >= 0.35 * apart) take = true;
+  }
+  if (take) {
+    // Two list characters the cell cannot tell apart (祎 and 袆 differ in one dot): the one
+    // whose rendering is closer to what the model read, which saw that part (神 has 礻).
+    if (!m.second.empty() && m.second != e.read && m.best_similarity - m.second_similarity < 0.02 &&
+        e.best_second_pair >= 0.90 && e.read_second_pair > e.best_read_pair)
+      return m.second;
+    return m.best;
+  }
+  // A character another read gave there that matches the glyph much better than the voted
+  // one (怡 over 恰): two independent signs, the model considered it and the shape fits.
+  if (!e.other.empty() && e.other != e.read && e.other_similarity >= 0.90 &&
+      1 - e.other_similarity <= 0.6 * (1 - e.read_similarity))
+    return e.other;
+  return e.read;
+}
+
+double glyph_pair_similarity(const std::string& a, const std::string& b) { return library().pair_similarity(a, b); }
 
 const std::vector<std::string>& out_of_model_name_characters() { return library().out_of_model(); }
 

@@ -37,6 +37,28 @@ double score(const cv::Mat& nonbg, const std::vector<Region>& full, const std::v
 
 }  // namespace
 
+std::optional<bool> emblem_turn(const cv::Mat& bgr) {
+  cv::Mat hsv;
+  cv::cvtColor(bgr, hsv, cv::COLOR_BGR2HSV);
+  cv::Mat hue_lo, hue_hi;
+  cv::inRange(hsv, cv::Scalar(0, 100, 70), cv::Scalar(10, 255, 255), hue_lo);
+  cv::inRange(hsv, cv::Scalar(170, 100, 70), cv::Scalar(180, 255, 255), hue_hi);
+  cv::Mat red = hue_lo | hue_hi;
+  const double total = cv::countNonZero(red);
+  for (bool flipped : {false, true}) {
+    Region e{L::kEmblem.x, L::kEmblem.y, L::kEmblem.w, L::kEmblem.h};
+    if (flipped) e = {L::kCardWidthMm - e.x - e.w, L::kCardHeightMm - e.y - e.h, e.w, e.h};
+    cv::Rect rr = rect_mm(e.x, e.y, e.w, e.h);
+    if (rr.empty()) continue;
+    const double inside = cv::countNonZero(red(rr));
+    if (std::getenv("SHIMING_OCR_DEBUG_DIR"))
+      std::fprintf(stderr, "emblem red %.3f of region, %.3f of the card's red (flipped %d)\n", inside / rr.area(),
+                   total > 0 ? inside / total : 0.0, flipped);
+    if (inside >= 0.25 * rr.area() && inside >= 0.7 * total) return flipped;
+  }
+  return std::nullopt;
+}
+
 SideGuess classify_side(const cv::Mat& bgr) {
   cv::Mat lab;
   cv::cvtColor(bgr, lab, cv::COLOR_BGR2Lab);
@@ -102,29 +124,11 @@ SideGuess classify_side(const cv::Mat& bgr) {
   // margin (the 180°-turned front layout falls on the back's print too) is turned back by it.
   // Red elsewhere as well (clothes in the portrait) decides nothing.
   if (g.side == Side::front && g.margin < 0.15) {
-    cv::Mat hsv;
-    cv::cvtColor(bgr, hsv, cv::COLOR_BGR2HSV);
-    cv::Mat hue_lo, hue_hi, sat, red;
-    cv::inRange(hsv, cv::Scalar(0, 100, 70), cv::Scalar(10, 255, 255), hue_lo);
-    cv::inRange(hsv, cv::Scalar(170, 100, 70), cv::Scalar(180, 255, 255), hue_hi);
-    red = hue_lo | hue_hi;
-    const double total = cv::countNonZero(red);
-    for (bool flipped : {false, true}) {
-      Region e{L::kEmblem.x, L::kEmblem.y, L::kEmblem.w, L::kEmblem.h};
-      if (flipped) e = {L::kCardWidthMm - e.x - e.w, L::kCardHeightMm - e.y - e.h, e.w, e.h};
-      cv::Rect rr = rect_mm(e.x, e.y, e.w, e.h);
-      if (rr.empty()) continue;
-      const double inside = cv::countNonZero(red(rr));
-      if (std::getenv("SHIMING_OCR_DEBUG_DIR"))
-        std::fprintf(stderr, "emblem red %.3f of region, %.3f of the card's red (flipped %d)\n", inside / rr.area(),
-                     total > 0 ? inside / total : 0.0, flipped);
-      if (inside >= 0.25 * rr.area() && inside >= 0.7 * total) {
-        g.side = Side::back;
-        g.upside_down = flipped;
-        g.score = std::max(flipped ? b1 : b0, 0.08);
-        g.margin = 0;
-        break;
-      }
+    if (auto turned = emblem_turn(bgr)) {
+      g.side = Side::back;
+      g.upside_down = *turned;
+      g.score = std::max(*turned ? b1 : b0, 0.08);
+      g.margin = 0;
     }
   }
   g.looks_like_card = g.score > 0.07;
