@@ -695,7 +695,7 @@ Fields read_front_fields(const cv::Mat& bgr, const LayoutFit& fit, const cv::Mat
       cv::Rect box = ink_box(ink, cv::Rect(area.x, l.y0 - 2, area.width, l.height() + 4), px(0.6), 2);
       last_box = box;
       auto validate = [](const OcrText& t) -> std::optional<std::string> {
-        std::string s = keep_cjk(t.text, true, false);
+        std::string s = keep_cjk(address_ones(t.text), true, false);
         if (s.empty()) return std::nullopt;
         return s;
       };

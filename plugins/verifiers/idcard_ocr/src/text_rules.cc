@@ -343,6 +343,29 @@ AddressPlaces address_places(const std::vector<std::string>& read, std::string_v
 
 }  // namespace
 
+std::string address_ones(std::string_view line) {
+  auto cps = utf8_code_points(line);
+  auto is_digit = [](const std::string& cp) { return cp.size() == 1 && cp[0] >= '0' && cp[0] <= '9'; };
+  auto is_cjk = [](const std::string& cp) { return cp.size() >= 3; };
+  std::string out;
+  for (std::size_t i = 0; i < cps.size(); ++i) {
+    const std::string& cp = cps[i];
+    bool one = false;
+    if (cp == "]" || cp == "[" || cp == "|" || cp == "!") {
+      // Next to a 1 it is that 1's edge read twice (1]室 for 1室, 6]1号 for 61号): dropped, as
+      // before.
+      if ((i > 0 && cps[i - 1] == "1") || (i + 1 < cps.size() && cps[i + 1] == "1")) continue;
+      one = true;
+    } else if (cp == "l" || cp == "I" || cp == "i" || cp == "j") {
+      const std::string* prev = i > 0 ? &cps[i - 1] : nullptr;
+      const std::string* next = i + 1 < cps.size() ? &cps[i + 1] : nullptr;
+      one = (prev && is_digit(*prev)) || (next && is_digit(*next)) || (prev && next && is_cjk(*prev) && is_cjk(*next));
+    }
+    out += one ? std::string("1") : cp;
+  }
+  return out;
+}
+
 std::string snap_address_regions(std::string_view address, std::string_view region_code) {
   auto read = utf8_code_points(address);
   AddressPlaces p = address_places(read, region_code);

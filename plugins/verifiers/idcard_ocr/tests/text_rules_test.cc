@@ -114,6 +114,22 @@ TEST(TextRules, AddressRegionsSnapToTheRegionTable) {
 
 namespace {
 
+TEST(TextRules, AddressOnesPutBack) {
+  // Reads seen on generated photos: the digit 1 as ] between Chinese characters or after a digit.
+  EXPECT_EQ(address_ones("路302号17号楼]单元475"), "路302号17号楼1单元475");
+  EXPECT_EQ(address_ones("镇红星村11组7]号"), "镇红星村11组71号");
+  EXPECT_EQ(address_ones("路302号17号楼j单元475"), "路302号17号楼1单元475");
+  EXPECT_EQ(address_ones("5|单元"), "51单元");
+  // Next to a 1 it is that 1 read twice.
+  EXPECT_EQ(address_ones("1]室"), "1室");
+  EXPECT_EQ(address_ones("5组6]1号"), "5组61号");
+  // Letters that stand as letters are left.
+  EXPECT_EQ(address_ones("A座"), "A座");
+  EXPECT_EQ(address_ones("光明巷29号i"), "光明巷29号i");
+  EXPECT_EQ(address_ones("12l号"), "121号");
+  EXPECT_EQ(address_ones("陕西省西安市"), "陕西省西安市");
+}
+
 TEST(TextRules, BirthOneDigitShort) {
   const std::chrono::year_month_day d{std::chrono::year(1990), std::chrono::month(11), std::chrono::day(16)};
   EXPECT_TRUE(printed_birth_one_digit_short("1990年1月16日", d));

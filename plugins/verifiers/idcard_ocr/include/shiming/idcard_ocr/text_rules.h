@@ -61,6 +61,13 @@ bool validity_span_allowed(const Validity& v, std::chrono::year_month_day birth)
 // day N years on, a day either side for 29 February), -1 for 长期, 0 otherwise.
 int validity_span_years(const Validity& v);
 
+// An address line as Tesseract read it, with the digit 1 put back where the line model gave a
+// stroke-like sign for it (号楼]单元, 11组7]号, 楼j单元): ] [ | ! (an address has no brackets)
+// except next to a 1, where they are that 1 read twice (1]室, 6]1号) and are dropped; l I i j
+// when next to a digit or between two Chinese characters (where a Latin letter does not stand
+// in an address).
+std::string address_ones(std::string_view line);
+
 // An address as read, with the province, city and district it opens with snapped to the names
 // of the GB/T 2260 table when the read is within an edit or two of one (乌鲁森齐市 ->
 // 乌鲁木齐市); `region_code` (the number's first six digits, may be empty) breaks ties. The
