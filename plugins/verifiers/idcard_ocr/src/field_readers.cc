@@ -706,9 +706,11 @@ Fields read_front_fields(const cv::Mat& bgr, const LayoutFit& fit, const cv::Mat
       ++n;
     }
     // An address that ends in a house number ends in one of a few characters (号 室 组 ...);
-    // the last glyph is compared with them when Tesseract read another there (室 as 窜).
-    if (auto cps = utf8_code_points(address); cps.size() >= 2 && cps.back().size() >= 3 &&
-                                              cps[cps.size() - 2].size() == 1 && std::isdigit(cps[cps.size() - 2][0])) {
+    // the last glyph is compared with them when Tesseract read another there (室 as 窜, or as
+    // a Latin letter: 室 alone on the last line read as E).
+    if (auto cps = utf8_code_points(address);
+        cps.size() >= 2 && (cps.back().size() >= 3 || std::isalpha(static_cast<unsigned char>(cps.back()[0]))) &&
+        cps[cps.size() - 2].size() == 1 && std::isdigit(static_cast<unsigned char>(cps[cps.size() - 2][0]))) {
       static const std::vector<std::string> kEndings = utf8_code_points("号室组楼栋层户幢座弄");
       cv::Rect clipped = last_box & cv::Rect(0, 0, flat.cols, flat.rows);
       if (!clipped.empty() && std::find(kEndings.begin(), kEndings.end(), cps.back()) == kEndings.end()) {
