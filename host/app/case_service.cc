@@ -529,17 +529,17 @@ sdk::Result<std::unordered_map<std::string, std::string>> CaseService::find_by_i
   return out;
 }
 
-sdk::Result<std::string> CaseService::reissue_citizen_token(const std::string& case_id, const sdk::Actor& actor,
-                                                            const std::string& reason) {
-  auto c = hub_.case_repo.get(case_id);
+sdk::Result<std::string> reissue_citizen_token(storage::Database& db, storage::CaseRepo& cases,
+                                               storage::AuditLog& audit, const std::string& case_id,
+                                               const sdk::Actor& actor, const std::string& reason, TimePoint now) {
+  auto c = cases.get(case_id);
   if (!c) return case_not_found();
   std::string token = "ct_" + random_token(24);
-  auto now = hub_.clock().now();
-  auto session = hub_.db().session();
-  auto st = hub_.db().write_transaction(*session, [&](soci::session& tx) -> sdk::Status {
-    if (auto s = hub_.case_repo.set_citizen_token_hash(tx, case_id, crypto::sha256_hex(token), now); !s) return s;
-    std::vector<storage::AuditEntry> audit(1);
-    auto& a = audit.front();
+  auto session = db.session();
+  auto st = db.write_transaction(*session, [&](soci::session& tx) -> sdk::Status {
+    if (auto s = cases.set_citizen_token_hash(tx, case_id, crypto::sha256_hex(token), now); !s) return s;
+    std::vector<storage::AuditEntry> entries(1);
+    auto& a = entries.front();
     a.created_at = now;
     a.actor_role = actor.role;
     a.actor_id = actor.id;
@@ -548,11 +548,17 @@ sdk::Result<std::string> CaseService::reissue_citizen_token(const std::string& c
     a.action = "citizen_token_reissued";
     a.from_status = a.to_status = c->status;
     a.reason = reason;
-    return hub_.audit.append_in(tx, audit);
+    return audit.append_in(tx, entries);
   });
   if (!st) return st.error().code == "NOT_FOUND" ? case_not_found() : st.error();
-  log_event(spdlog::level::info, "citizen token reissued", {{"case", c->id}, {"by", actor.id}});
+  log_event(spdlog::level::info, "citizen token reissued", {{"case", c->id}, {"by", actor.role + ":" + actor.id}});
   return token;
+}
+
+sdk::Result<std::string> CaseService::reissue_citizen_token(const std::string& case_id, const sdk::Actor& actor,
+                                                            const std::string& reason) {
+  return shiming::reissue_citizen_token(hub_.db(), hub_.case_repo, hub_.audit, case_id, actor, reason,
+                                        hub_.clock().now());
 }
 
 sdk::Status CaseService::decide(const std::string& case_id, bool approve,

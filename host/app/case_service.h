@@ -15,6 +15,7 @@ namespace shiming {
 
 class Hub;
 namespace rules { struct ProvinceRules; struct ChannelRules; }
+namespace storage { class Database; class CaseRepo; class AuditLog; }
 
 class EvidenceAdapter : public sdk::EvidenceStore {
  public:
@@ -81,5 +82,12 @@ class CaseService : public sdk::Cases {
 };
 
 sdk::CaseView to_view(const storage::CaseRecord& c, const std::string& exam_date);
+
+// The case's new citizen token and its audit record (citizen_token_reissued, with the reason) in
+// one transaction; the old token finds nothing from then on. Cases::reissue_citizen_token and
+// `shimingctl enterprise reissue-link`. Errors: CASE_NOT_FOUND, DATABASE_ERROR.
+sdk::Result<std::string> reissue_citizen_token(storage::Database& db, storage::CaseRepo& cases,
+                                               storage::AuditLog& audit, const std::string& case_id,
+                                               const sdk::Actor& actor, const std::string& reason, TimePoint now);
 
 }  // namespace shiming

@@ -3,6 +3,7 @@
 //   id check NUMBER... [--json]
 //   user add NAME --province P --role R [--enterprise E]   (password from standard input)
 //   enterprise add|list --province P ...     (the enterprise channel's qualification register)
+//   enterprise reissue-link --province P --batch B --row N [--json]  (a new employee link)
 //   audit verify [--json]
 #include <filesystem>
 #include <iostream>
@@ -24,7 +25,10 @@
 #endif
 #if defined(SHIMINGCTL_ENTERPRISE)
 #include "qualification.h"
+#include "app/case_service.h"
 #include "crypto/keyring.h"
+#include "storage/audit_log.h"
+#include "storage/case_repo.h"
 #include "storage/record_repo.h"
 #endif
 
@@ -43,6 +47,7 @@ int usage() {
                "                                (password on stdin)\n"
                "  enterprise add --province P --id E --name N --credit-code C --valid-from D --valid-until D\n"
                "  enterprise list --province P [--json]\n"
+               "  enterprise reissue-link --province P --batch B --row N [--json]\n"
                "  audit verify [--json]\n"
                "  ocr idcard --front F [--back B] [--json]\n"
                "  ocr passport FILE [--json]\n"
@@ -241,7 +246,16 @@ int main(int argc, char** argv) {
     if (!db) return std::cerr << "shimingctl: " << db.error().message << "\n", 1;
     auto access = open_records(*config, std::move(db.value()));
     if (!access) return std::cerr << "shimingctl: " << access.error().message << "\n", 1;
-    return enterprise::run_enterprise_ctl(verb, rest, *access->records, china_today(), std::cout, std::cerr);
+    // reissue-link: the host's own token change and audit record, by this operator.
+    storage::CaseRepo cases(*access->db, *access->keys);
+    storage::AuditLog audit(*access->db);
+    auto reissue = [&](const std::string& case_id, const std::string& reason) {
+      sdk::Actor actor{"admin", "shimingctl", "", "shimingctl"};
+      return shiming::reissue_citizen_token(*access->db, cases, audit, case_id, actor, reason,
+                                            std::chrono::system_clock::now());
+    };
+    return enterprise::run_enterprise_ctl(verb, rest, *access->records, china_today(), std::cout, std::cerr,
+                                          reissue);
 #else
     std::cerr << "shimingctl: 'enterprise' is not built into this shimingctl (its plugin folder was left out)\n";
     return 2;

@@ -606,6 +606,28 @@ TEST_P(EnterpriseFlow, ResumedImportAdoptsOrphanCasesAndHrReissuesLinks) {
   EXPECT_NE(api_->call("GET", "/api/v1/cases/" + case2, "", old).status, 200);
   EXPECT_EQ(api_->call("GET", "/api/v1/cases/" + case2, "", fresh).status, 200);
 
+  // The exam office's operator re-issues a lost link on the server (shimingctl), its province only.
+  std::string ctl_out;
+  EXPECT_NE(ctl({"enterprise", "reissue-link", "--province", "entother", "--batch", batch, "--row", "601"}, ctl_out), 0);
+  ASSERT_EQ(ctl({"enterprise", "reissue-link", "--province", "entprov", "--batch", batch, "--row", "601", "--json"},
+                ctl_out),
+            0)
+      << ctl_out;
+  Json by_ctl;
+  std::istringstream lines(ctl_out);
+  for (std::string line; std::getline(lines, line);)  // the JSON answer, not a log line
+    if (line.find("\"case_url\"") != std::string::npos) by_ctl = Json::parse(line);
+  ASSERT_TRUE(by_ctl.is_object()) << ctl_out;
+  std::string case601 = before[601]["case_id"];
+  EXPECT_EQ(by_ctl["case_id"], case601);
+  EXPECT_EQ(api_->call("GET", "/api/v1/cases/" + case601, "", by_ctl["token"].get<std::string>()).status, 200);
+  auto row601 = employees_by_row(batch, hr)[601];
+  EXPECT_EQ(row601["token"], by_ctl["token"]);
+  EXPECT_TRUE(row601["flags"].empty()) << row601.dump();
+  auto trail601 = api_->call("GET", "/api/v1/review/" + case601, "", admin).json()["audit"];
+  EXPECT_EQ(trail601.back()["action"], "citizen_token_reissued") << trail601.dump();
+  EXPECT_EQ(trail601.back()["actor"], "admin:shimingctl");
+
   // Each re-issue is in the case's audit trail, by the HR account, and the chain holds.
   auto view = api_->call("GET", "/api/v1/review/" + case2, "", admin).json();
   int reissued = 0;

@@ -33,17 +33,15 @@
 
 #include <shiming/sdk/plugin.h>
 
+#include "employee_links.h"
 #include "qualification.h"
 
 namespace shiming::enterprise {
 
 inline constexpr int kDefaultSlaWorkingDays = 10;
-inline constexpr const char* kBatches = "enterprise.batch";
-inline constexpr const char* kRowChunks = "enterprise.rows";
 inline constexpr const char* kReports = "enterprise.report";
 inline constexpr const char* kUploads = "enterprise.upload";   // accepted roster files until imported
 inline constexpr const char* kRefusals = "enterprise.refused";  // rows the hub refused, while importing
-inline constexpr std::size_t kRowsPerChunk = 500;                // also the chunk of cases opened at once
 inline constexpr std::size_t kUploadPart = 1u << 20;
 
 struct EnterpriseSettings {

@@ -28,7 +28,9 @@ HttpResponse error_of(const sdk::Error& e) {
   int status = 422;
   if (e.code.rfind("QUALIFICATION_", 0) == 0 && e.code != "QUALIFICATION_INVALID") status = 403;
   if (e.code == "HR_NOT_BOUND" || e.code == "FORBIDDEN" || e.code == "CHANNEL_DISABLED") status = 403;
-  if (e.code == "BATCH_NOT_FOUND" || e.code == "CASE_NOT_FOUND") status = 404;
+  if (e.code == "BATCH_NOT_FOUND" || e.code == "CASE_NOT_FOUND" || e.code == "ROW_NOT_FOUND") status = 404;
+  if (e.code == "ROW_INVALID") status = 400;
+  if (e.code == "BATCH_NOT_READY") status = 409;
   if (e.code == "DATABASE_ERROR" || e.code == "CHANNEL_SETTINGS_INVALID") status = 500;
   if (e.code == "ILLEGAL_TRANSITION" || e.code == "CASE_NOT_EDITABLE") status = 409;
   return HttpResponse::error(status, e);
@@ -53,12 +55,6 @@ std::string now_iso(sdk::Host& host) {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
-}
-
-std::string chunk_key(const std::string& batch, std::size_t chunk) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%06zu", chunk);
-  return batch + "/" + buf;
 }
 
 std::size_t query_size(const sdk::HttpRequest& r, const char* key, std::size_t def, std::size_t max) {
@@ -691,48 +687,16 @@ HttpResponse EnterpriseChannel::reissue_link(const sdk::HttpRequest& r) {
   if (!b) return error_of(b.error());
   auto hr = hr_of(r.actor, true);
   if (!hr) return error_of(hr.error());
-  const std::string batch = b->value("id", "");
-  if (b->value("state", "") != "ready" && b->value("state", "") != "submitted")
-    return fail(409, "BATCH_NOT_READY", "Links are re-issued once the roster is imported.",
-                "名单导入完成后方可重新生成员工链接。");
-  std::size_t row_no = 0;
-  const std::string& param = r.params.at("row");
-  if (param.empty() || param.size() > 6 || param.find_first_not_of("0123456789") != std::string::npos ||
-      (row_no = std::stoul(param)) < 2)
-    return fail(400, "ROW_INVALID", "row is the employee's row number in the roster file (2 or more).",
-                "row 应为员工在名单文件中的行号（从 2 开始）。", "row");
   std::lock_guard lock(batch_mu_);
-  auto all = load_rows(batch);
-  auto it = std::find_if(all.begin(), all.end(), [&](const json& x) { return x.value("row", std::size_t{0}) == row_no; });
-  if (it == all.end() || it->value("case_id", "").empty())
-    return fail(404, "ROW_NOT_FOUND", "No employee case in this batch at row " + param + ".",
-                "该批次第 " + param + " 行没有员工认证申请。", "row");
-  json& row = *it;
-  bool lost = false;
-  for (const auto& f : row["flags"]) lost = lost || f == "LINK_LOST_ON_RESTART";
   // The host writes the token change and its audit record; the previous link stops working.
-  auto token = host_.cases().reissue_citizen_token(
-      row.value("case_id", ""), r.actor,
-      "enterprise batch " + batch + " row " + param + ": employee link re-issued by HR" +
-          (lost ? " (the link was lost on a restart)" : ""));
-  if (!token) return error_of(token.error());
-  row["token"] = *token;
-  row["link_reissued_at"] = now_iso(host_);
-  json flags = json::array();
-  for (const auto& f : row["flags"])
-    if (f != "LINK_LOST_ON_RESTART") flags.push_back(f);
-  row["flags"] = flags;
-  // Rows are stored 500 to a record in file order: only this row's record changes.
-  std::size_t chunk = static_cast<std::size_t>(it - all.begin()) / kRowsPerChunk;
-  json list = json::array();
-  for (std::size_t i = chunk * kRowsPerChunk; i < std::min(all.size(), (chunk + 1) * kRowsPerChunk); ++i)
-    list.push_back(all[i]);
-  if (auto s = host_.records().put(kRowChunks, chunk_key(batch, chunk), {{"rows", list}}, batch); !s)
-    return error_of(s.error());
-  host_.logger().info("enterprise: batch " + batch + " row " + param + ": employee link re-issued by " + r.actor.display);
-  return HttpResponse::json(200, {{"batch_id", batch}, {"row", row_no}, {"case_id", row["case_id"]},
-                                  {"token", *token}, {"case_url", "/api/v1/cases/" + row.value("case_id", "")},
-                                  {"flags", row["flags"]}});
+  auto done = reissue_employee_link(host_.records(), *b, r.params.at("row"), "HR", now_iso(host_),
+                                    [&](const std::string& case_id, const std::string& reason) {
+                                      return host_.cases().reissue_citizen_token(case_id, r.actor, reason);
+                                    });
+  if (!done) return error_of(done.error());
+  host_.logger().info("enterprise: batch " + b->value("id", "") + " row " + r.params.at("row") +
+                      ": employee link re-issued by " + r.actor.display);
+  return HttpResponse::json(200, *done);
 }
 
 HttpResponse EnterpriseChannel::submit(const sdk::HttpRequest& r) {

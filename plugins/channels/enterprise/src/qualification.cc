@@ -68,8 +68,9 @@ sdk::Status bind_hr(sdk::RecordStore& records, const std::string& user_id, const
 }
 
 int run_enterprise_ctl(const std::string& verb, const std::vector<std::string>& args, sdk::RecordStore& records,
-                       const std::string& today, std::ostream& out, std::ostream& err) {
-  std::string province, id;
+                       const std::string& today, std::ostream& out, std::ostream& err,
+                       const ReissueToken& reissue) {
+  std::string province, id, batch_id, row;
   bool json_out = false;
   nlohmann::json body = nlohmann::json::object();
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -81,6 +82,8 @@ int run_enterprise_ctl(const std::string& verb, const std::vector<std::string>& 
     else if (a == "--credit-code" && has_value) body["credit_code"] = args[++i];
     else if (a == "--valid-from" && has_value) body["valid_from"] = args[++i];
     else if (a == "--valid-until" && has_value) body["valid_until"] = args[++i];
+    else if (a == "--batch" && has_value) batch_id = args[++i];
+    else if (a == "--row" && has_value) row = args[++i];
     else if (a == "--json") json_out = true;
     else {
       err << "shimingctl enterprise: unexpected argument '" << a << "'\n";
@@ -123,7 +126,29 @@ int run_enterprise_ctl(const std::string& verb, const std::vector<std::string>& 
     }
     return 0;
   }
-  err << "shimingctl enterprise: unknown command '" << verb << "' (add, list)\n";
+  if (verb == "reissue-link") {
+    // For the exam office's operators (HR has the route): the batch must be of this province.
+    if (!reissue) {
+      err << "shimingctl enterprise: reissue-link needs the database (--config)\n";
+      return 2;
+    }
+    auto batch = batch_id.empty() ? std::nullopt : records.get(kBatches, batch_id);
+    if (!batch || batch->value("province", "") != province) {
+      err << "shimingctl enterprise: no batch '" << batch_id << "' in " << province << " (--batch)\n";
+      return 1;
+    }
+    auto done = reissue_employee_link(records, *batch, row, "shimingctl", today, reissue);
+    if (!done) {
+      err << "shimingctl enterprise: " << done.error().message << " (" << done.error().code << ")\n";
+      return done.error().code == "ROW_INVALID" ? 2 : 1;
+    }
+    if (json_out) out << done->dump() << "\n";
+    else
+      out << "batch " << batch_id << " row " << row << ": new employee link " << (*done)["case_url"].get<std::string>()
+          << " token " << (*done)["token"].get<std::string>() << " (the previous link no longer works)\n";
+    return 0;
+  }
+  err << "shimingctl enterprise: unknown command '" << verb << "' (add, list, reissue-link)\n";
   return 2;
 }
 

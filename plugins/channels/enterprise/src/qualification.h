@@ -15,6 +15,8 @@
 #include "shiming/sdk/result.h"
 #include "shiming/sdk/services.h"
 
+#include "employee_links.h"
+
 namespace shiming::enterprise {
 
 inline constexpr const char* kQualifications = "enterprise.qualification";
@@ -41,8 +43,11 @@ sdk::Status bind_hr(sdk::RecordStore& records, const std::string& user_id, const
 
 // shimingctl enterprise add --province P --id E --name N --credit-code C --valid-from D --valid-until D
 //            enterprise list --province P [--json]
+//            enterprise reissue-link --province P --batch B --row N [--json]
+// `reissue` replaces a case's citizen token (reissue-link; absent: the command is refused).
 // Returns the exit code.
 int run_enterprise_ctl(const std::string& verb, const std::vector<std::string>& args, sdk::RecordStore& records,
-                       const std::string& today, std::ostream& out, std::ostream& err);
+                       const std::string& today, std::ostream& out, std::ostream& err,
+                       const ReissueToken& reissue = {});
 
 }  // namespace shiming::enterprise
