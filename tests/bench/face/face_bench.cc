@@ -5,7 +5,7 @@
 // hand-held with head sway) and on printed photos moved to mimic the challenge, per face source:
 // false-reject rate of the cue on live clips, detection rate on attacks.
 // Usage: face_bench [--threshold 0.5] [--runs 5] [--pad-sources 8] [--pad-only 1] [--pad-verbose 1]
-//   [--texture-sources N [--texture-csv FILE]] [--action-sources N [--turn-offset X] [--blink-dark X]] [--chips-dir DIR]
+//   [--texture-sources N [--texture-csv FILE]] [--print-sources N [--print-csv FILE] [--print-seed S]] [--action-sources N [--turn-offset X] [--blink-dark X] [--blink-near X]] [--chips-dir DIR]
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -250,14 +250,99 @@ void texture_attacks(const FaceAnalyzer& analyzer, const std::vector<testkit::Fa
   }
 }
 
+// Realistic plain prints (testkit::realistic_print: no dot screen, matte or faintly glossy paper,
+// paper tint, less contrast and chroma, ink spread and camera blur, each drawn per clip) held up
+// and tilted, against live clips of the same faces. Per clip: the print cues and the verifier's
+// decision as check_clip makes it (liveness::print_cues). Faces from `held_out_from` on had no say in
+// the defaults.
+void print_attacks(const FaceAnalyzer& analyzer, const std::vector<testkit::FaceSource>& sources,
+                   std::size_t held_out_from, bool verbose, const std::string& csv_path, std::uint32_t seed0) {
+  std::ofstream csv;
+  if (!csv_path.empty()) {
+    csv.open(csv_path);
+    csv << "source,kind,face_frames,missing,blinked,nonrigid,moire,flow_frames,flow_tilt_frames,flow_tilt_max,"
+           "flow_parallax,flow_ratio,flow_parallax_low,flow_parallax_high,black,glare,saturation,hf,lbp,edge_width,chroma_spread,planar,texture_cues,print\n";
+  }
+  const std::vector<std::string> all = {"blink", "turn_left", "turn_right", "nod", "open_mouth"};
+  const liveness::LivenessParams params;
+  struct T { int n = 0, cue = 0, planar = 0, texture = 0, not_passed = 0; };
+  std::map<std::string, std::array<T, 2>> t;  // [kind][held out?]
+  std::mt19937 rng(seed0);
+  for (std::size_t s = 0; s < sources.size(); ++s) {
+    std::vector<std::string> challenge = all;
+    std::shuffle(challenge.begin(), challenge.end(), rng);
+    challenge.resize(3);
+    std::vector<std::string> tilt_only = {"turn_left", "nod", "turn_right"};
+    std::shuffle(tilt_only.begin(), tilt_only.end(), rng);
+    const std::uint32_t seed = std::uint32_t(seed0 + s);
+    struct C { std::string kind; testkit::SynthClip clip; std::vector<std::string> challenge; };
+    std::vector<C> clips;
+    clips.push_back({"live, still camera", testkit::action_clip(sources[s], challenge, 15, seed), challenge});
+    clips.push_back({"live, hand-held", testkit::handheld_action_clip(sources[s], challenge, 15, seed), challenge});
+    clips.push_back({"live, hand-held, turns+nod", testkit::handheld_action_clip(sources[s], tilt_only, 15, seed), tilt_only});
+    clips.push_back({"print, any challenge", testkit::printed_photo_clip(sources[s], challenge, 15, seed,
+                                                                         testkit::realistic_print(seed)), challenge});
+    clips.push_back({"print, turns+nod", testkit::printed_photo_clip(sources[s], tilt_only, 15, seed + 500,
+                                                                     testkit::realistic_print(seed + 500)), tilt_only});
+    for (const auto& c : clips) {
+      liveness::FrameAnalyzer fa(analyzer);
+      std::vector<liveness::FrameSignals> signals;
+      for (std::size_t i = 0; i < c.clip.frames.size(); ++i) {
+        cv::Mat f = cv::imdecode(testkit::encode_jpeg(c.clip.frames[i], 85), cv::IMREAD_COLOR);
+        signals.push_back(fa.analyze(f, i / c.clip.fps));
+      }
+      const auto a = liveness::analyse_signals(signals, c.challenge, params);
+      const bool texture = liveness::texture_says_spoof(a, params);
+      const bool cue = a.planar_photo || texture;
+      const bool not_passed = a.missing.has_value() || a.face_frames == 0 ||
+                              (a.nonrigid_motion < params.static_motion && !a.blinked) ||
+                              a.moire_median > params.moire_ratio || cue;
+      auto& k = t[c.kind][s >= held_out_from ? 1 : 0];
+      ++k.n;
+      k.cue += cue;
+      k.planar += a.planar_photo;
+      k.texture += texture;
+      k.not_passed += not_passed;
+      if (csv.is_open())
+        csv << s << ',' << c.kind << ',' << a.face_frames << ',' << (a.missing ? *a.missing : "-") << ',' << a.blinked << ','
+            << a.nonrigid_motion << ',' << a.moire_median << ',' << a.flow_frames << ',' << a.flow_tilt_frames << ','
+            << a.flow_tilt_max << ',' << a.flow_parallax << ',' << a.flow_ratio << ',' << a.flow_parallax_low << ','
+            << a.flow_parallax_high << ',' << a.texture_black << ','
+            << a.texture_glare << ',' << a.texture_saturation << ',' << a.texture_high_frequency << ','
+            << a.texture_lbp_nonuniform << ',' << a.texture_edge_width << ',' << a.texture_chroma_spread << ','
+            << a.planar_photo << ',' << a.texture_cues_fired << ',' << cue << '\n';
+      if (verbose)
+        std::fprintf(stderr, "source %2zu %-28s tilt frames %2d parallax %.4f black %.3f glare %.3f edge %.2f chroma %.1f"
+                     " -> %s%s\n", s, c.kind.c_str(), a.flow_tilt_frames, a.flow_parallax, a.texture_black,
+                     a.texture_glare, a.texture_edge_width, a.texture_chroma_spread, a.planar_photo ? "PRINTED_PHOTO " : "",
+                     texture ? "SPOOF_TEXTURE" : "");
+    }
+  }
+  std::printf("realistic prints (testkit::realistic_print, no halftone) against live clips: %zu face sources, clip "
+              "seed %u, through JPEG 85, defaults; faces %zu-%zu held out (no say in any threshold)\n",
+              sources.size(), seed0, held_out_from, sources.size() - 1);
+  for (int held = 0; held < 2; ++held) {
+    for (const auto& [kind, both] : t) {
+      const T& k = both[std::size_t(held)];
+      if (k.n == 0) continue;
+      const bool live = kind.rfind("live", 0) == 0;
+      std::printf("  %-9s %-28s %2d clips: print cue %2d/%d %s (PRINTED_PHOTO %d, SPOOF_TEXTURE %d); not passed by "
+                  "the verifier %d/%d\n", held ? "held out" : "tuning", kind.c_str(), k.n, k.cue, k.n,
+                  live ? "wrongly flagged" : "caught", k.planar, k.texture, k.not_passed, k.n);
+    }
+  }
+}
+
 // Live clips, one action each, per face source: is the action seen? The sources are the pair
 // set's faces (astronaut.png and the group photos' faces, many of them small and upscaled).
 void live_actions(const FaceAnalyzer& analyzer, const std::vector<testkit::FaceSource>& sources,
-                  const std::vector<std::string>& names, bool verbose, double turn_offset, double blink_dark) {
+                  const std::vector<std::string>& names, bool verbose, double turn_offset, double blink_dark,
+                  double blink_near) {
   const std::vector<std::string> all = {"blink", "turn_left", "turn_right", "nod", "open_mouth"};
   liveness::LivenessParams params;
   if (turn_offset >= 0) params.turn_offset = turn_offset;
   if (blink_dark >= 0) params.blink_dark_ratio = blink_dark;
+  if (blink_near >= 0) params.blink_near_width = blink_near;
   std::map<std::string, int> seen, spurious;
   int clips = 0, clips_ok = 0, sources_all_ok = 0;
   // By the head's pose at rest in the source photo: near frontal (|yaw| <= 20, |pitch| <= 15 degrees as
@@ -319,8 +404,8 @@ void live_actions(const FaceAnalyzer& analyzer, const std::vector<testkit::FaceS
               clips_ok - frontal_clip_ok, clips - frontal_clips);
   std::printf("  actions seen that were not asked for (turns in a nod clip not counted):");
   for (const auto& a : all) std::printf(" %s %d", a.c_str(), spurious[a]);
-  std::printf(" (turn_offset %.2f, turn_degrees %.0f, blink_ratio %.2f, blink_dark_ratio %.2f)\n", params.turn_offset,
-              params.turn_degrees, params.blink_ratio, params.blink_dark_ratio);
+  std::printf(" (turn_offset %.2f, turn_degrees %.0f, blink_ratio %.2f, blink_dark_ratio %.2f, blink_near_width %.2f)\n",
+              params.turn_offset, params.turn_degrees, params.blink_ratio, params.blink_dark_ratio, params.blink_near_width);
 }
 
 }  // namespace
@@ -329,9 +414,11 @@ int main(int argc, char** argv) {
   double threshold = 0.5;  // face_match's default auto-pass threshold
   int runs = 5, pad_sources = 8;
   bool pad_only = false, pad_verbose = false;
-  int action_sources = 0, texture_sources = 0;
+  int action_sources = 0, texture_sources = 0, print_sources = 0;
+  std::string print_csv;
+  std::uint32_t print_seed = 7000;  // the defaults were set on this seed's clips of faces 0-9
   std::string texture_csv, chips_dir;
-  double turn_offset = -1, blink_dark = -1;  // -1: the defaults
+  double turn_offset = -1, blink_dark = -1, blink_near = -1;  // -1: the defaults
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--threshold")) threshold = std::stod(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--runs")) runs = std::stoi(argv[i + 1]);
@@ -341,9 +428,13 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--action-sources")) action_sources = std::stoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--texture-sources")) texture_sources = std::stoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--texture-csv")) texture_csv = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--print-sources")) print_sources = std::stoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--print-csv")) print_csv = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--print-seed")) print_seed = std::uint32_t(std::stoul(argv[i + 1]));
     else if (!std::strcmp(argv[i], "--chips-dir")) chips_dir = argv[i + 1];
     else if (!std::strcmp(argv[i], "--turn-offset")) turn_offset = std::stod(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--blink-dark")) blink_dark = std::stod(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--blink-near")) blink_near = std::stod(argv[i + 1]);
   }
   if (testkit::face_api_model_dir().empty()) {
     std::cerr << "face-api weights missing: run scripts/fetch-face-model.sh\n";
@@ -378,6 +469,17 @@ int main(int argc, char** argv) {
     }
     texture_attacks(**analyzer, sources, pad_verbose, texture_csv);
   }
+  if (print_sources > 0) {
+    std::vector<testkit::FaceSource> sources;
+    for (const auto& o : originals) {
+      if (int(sources.size()) >= print_sources) break;
+      try {
+        sources.push_back(testkit::make_face_source(**still_analyzer, o.image));
+      } catch (const std::exception&) {
+      }
+    }
+    print_attacks(**analyzer, sources, std::min<std::size_t>(10, sources.size()), pad_verbose, print_csv, print_seed);
+  }
   if (action_sources > 0) {
     std::vector<testkit::FaceSource> sources;
     std::vector<std::string> names;
@@ -389,7 +491,7 @@ int main(int argc, char** argv) {
       } catch (const std::exception&) {
       }
     }
-    live_actions(**analyzer, sources, names, pad_verbose, turn_offset, blink_dark);
+    live_actions(**analyzer, sources, names, pad_verbose, turn_offset, blink_dark, blink_near);
   }
   if (pad_sources > 0) {
     std::vector<testkit::FaceSource> sources;

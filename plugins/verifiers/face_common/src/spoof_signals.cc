@@ -210,6 +210,30 @@ TextureCues texture_cues(const cv::Mat& bgr, const FaceLandmarks& lm) {
     out.cr_std = stddev[1];
     out.cb_std = stddev[2];
   }
+  {
+    cv::Mat gx, gy, lap;
+    cv::Sobel(gray, gx, CV_32F, 1, 0, 3, 1.0 / 8);
+    cv::Sobel(gray, gy, CV_32F, 0, 1, 3, 1.0 / 8);
+    cv::Laplacian(gray, lap, CV_32F, 1);
+    std::vector<std::pair<float, float>> g;  // (gradient^2, laplacian^2) inside the outline
+    for (int y = 1; y < kSize - 1; ++y) {
+      const auto* mk = mask.ptr<unsigned char>(y);
+      const auto* px = gx.ptr<float>(y);
+      const auto* py = gy.ptr<float>(y);
+      const auto* pl = lap.ptr<float>(y);
+      for (int x = 1; x < kSize - 1; ++x)
+        if (mk[x]) g.emplace_back(px[x] * px[x] + py[x] * py[x], pl[x] * pl[x]);
+    }
+    // Edges and their flanks: the strongest fifth of the gradients (flat skin's noise left out).
+    const std::size_t k = g.size() * 4 / 5;
+    std::nth_element(g.begin(), g.begin() + long(k), g.end());
+    double grad = 0, lapl = 0;
+    for (std::size_t i = k; i < g.size(); ++i) {
+      grad += g[i].first;
+      lapl += g[i].second;
+    }
+    out.edge_width = lapl > 0 ? std::sqrt(grad / lapl) : 0;
+  }
   cv::Rect box = cv::boundingRect(hull) & cv::Rect(0, 0, kSize, kSize);
   out.high_frequency = box.area() > 256 ? high_frequency_energy(gray(box)) : 0;
   out.valid = true;

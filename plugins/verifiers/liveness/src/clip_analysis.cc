@@ -77,6 +77,7 @@ LivenessParams LivenessParams::from_json(const nlohmann::json& j) {
   auto num = [&](const char* key, double& v) { if (j.contains(key)) v = j[key].get<double>(); };
   num("blink_ratio", p.blink_ratio);
   num("blink_dark_ratio", p.blink_dark_ratio);
+  num("blink_near_width", p.blink_near_width);
   num("turn_degrees", p.turn_degrees);
   num("turn_offset", p.turn_offset);
   num("nod_degrees", p.nod_degrees);
@@ -87,6 +88,8 @@ LivenessParams LivenessParams::from_json(const nlohmann::json& j) {
   num("same_face_distance", p.same_face_distance);
   num("planar_parallax", p.planar_parallax);
   num("planar_flow_tilt", p.planar_flow_tilt);
+  num("planar_noise_ratio", p.planar_noise_ratio);
+  num("planar_noise_margin", p.planar_noise_margin);
   num("texture_black_ratio", p.texture_black_ratio);
   num("texture_glare", p.texture_glare);
   num("texture_lbp_nonuniform", p.texture_lbp_nonuniform);
@@ -106,6 +109,47 @@ int texture_cues_fired(const ClipAnalysis& a, const LivenessParams& p) {
          int(a.texture_lbp_nonuniform > p.texture_lbp_nonuniform);
 }
 
+void summarise_flow(const std::vector<FrameSignals>& frames, const LivenessParams& p, ClipAnalysis& out) {
+  out.flow_frames = out.flow_tilt_frames = 0;
+  out.flow_tilt_max = out.flow_parallax_low = out.flow_parallax_high = 0;
+  std::vector<double> par, ratio;
+  std::vector<std::pair<double, double>> by_tilt;  // (tilt, residual) of every flow frame
+  for (const auto& f : frames) {
+    if (f.flow_points < 12) continue;
+    ++out.flow_frames;
+    by_tilt.emplace_back(f.flow_tilt, f.flow_parallax);
+    out.flow_tilt_max = std::max(out.flow_tilt_max, f.flow_tilt);
+    if (f.flow_tilt <= p.planar_flow_tilt) continue;
+    ++out.flow_tilt_frames;
+    par.push_back(f.flow_parallax);
+    ratio.push_back(f.flow_parallax / f.flow_tilt);
+  }
+  out.flow_parallax = percentile(par, 0.5);
+  out.flow_ratio = percentile(ratio, 0.5);
+  if (by_tilt.size() >= 6) {
+    std::sort(by_tilt.begin(), by_tilt.end());
+    const std::size_t third = by_tilt.size() / 3;
+    std::vector<double> low, high;
+    for (std::size_t i = 0; i < third; ++i) {
+      low.push_back(by_tilt[i].second);
+      high.push_back(by_tilt[by_tilt.size() - 1 - i].second);
+    }
+    out.flow_parallax_low = percentile(low, 0.5);
+    out.flow_parallax_high = percentile(high, 0.5);
+  }
+}
+
+bool flow_says_plane(const ClipAnalysis& a, const LivenessParams& p) {
+  if (a.flow_tilt_frames < p.planar_min_frames) return false;
+  if (a.flow_parallax < p.planar_parallax) return true;
+  if (p.planar_noise_ratio <= 0 && p.planar_noise_margin <= 0) return false;
+  // The residual's growth from the least to the most view change: within the margin, or within the
+  // ratio and twice the margin (a noisy clip's floor does not let a head's growth hide under the ratio).
+  const double noise = a.flow_parallax_low, growth = a.flow_parallax_high - noise;
+  return growth < p.planar_noise_margin ||
+         (a.flow_parallax_high < p.planar_noise_ratio * noise && growth < 2 * p.planar_noise_margin);
+}
+
 bool texture_says_spoof(const ClipAnalysis& a, const LivenessParams& p) {
   return a.texture_frames >= p.texture_min_frames && texture_cues_fired(a, p) >= std::max(1, p.texture_min_cues);
 }
@@ -114,7 +158,8 @@ ClipAnalysis analyse_signals(const std::vector<FrameSignals>& frames, const std:
                              const LivenessParams& p) {
   ClipAnalysis out;
   out.frames = int(frames.size());
-  std::vector<double> ear, mouth, yaw, pitch, moire, black, sat, hf, glare, nose, lbp_nu, dark;
+  std::vector<double> ear, mouth, yaw, pitch, moire, black, sat, hf, glare, nose, lbp_nu, dark, edge, chroma;
+  std::vector<double> ear_l, ear_r, width_l, width_r;
   for (const auto& f : frames) {
     if (f.faces > 1) ++out.multi_face_frames;
     if (!f.face) continue;
@@ -125,9 +170,15 @@ ClipAnalysis analyse_signals(const std::vector<FrameSignals>& frames, const std:
       hf.push_back(f.texture.high_frequency);
       glare.push_back(f.texture.glare);
       lbp_nu.push_back(f.texture.lbp[58]);
+      edge.push_back(f.texture.edge_width);
+      chroma.push_back(f.texture.cr_std + f.texture.cb_std);
     }
     ++out.face_frames;
     ear.push_back(f.ear);
+    ear_l.push_back(f.ear_left);
+    ear_r.push_back(f.ear_right);
+    width_l.push_back(f.eye_width_left);
+    width_r.push_back(f.eye_width_right);
     nose.push_back(f.nose_offset);
     if (f.eye_dark >= 0) dark.push_back(f.eye_dark);
     mouth.push_back(f.mouth);
@@ -151,6 +202,8 @@ ClipAnalysis analyse_signals(const std::vector<FrameSignals>& frames, const std:
   out.texture_high_frequency = percentile(hf, 0.5);
   out.texture_glare = percentile(glare, 0.9);
   out.texture_lbp_nonuniform = percentile(lbp_nu, 0.5);
+  out.texture_edge_width = percentile(edge, 0.5);
+  out.texture_chroma_spread = percentile(chroma, 0.5);
   out.texture_cues_fired = texture_cues_fired(out, p);
   out.texture_spoof = texture_says_spoof(out, p);
   out.nonrigid_motion = nonrigid_motion(frames);
@@ -159,25 +212,27 @@ ClipAnalysis analyse_signals(const std::vector<FrameSignals>& frames, const std:
     for (const auto& f : frames)
       if (f.face) faces.push_back(&f.landmarks);
     out.planar = planar_motion(faces, 0.03);
-    std::vector<double> par, ratio;
-    for (const auto& f : frames) {
-      if (f.flow_points < 12) continue;
-      ++out.flow_frames;
-      out.flow_tilt_max = std::max(out.flow_tilt_max, f.flow_tilt);
-      if (f.flow_tilt <= p.planar_flow_tilt) continue;
-      ++out.flow_tilt_frames;
-      par.push_back(f.flow_parallax);
-      ratio.push_back(f.flow_parallax / f.flow_tilt);
-    }
-    out.flow_parallax = percentile(par, 0.5);
-    out.flow_ratio = percentile(ratio, 0.5);
+    summarise_flow(frames, p, out);
   }
 
   auto add = [&](std::vector<DetectedAction> r) { out.events.insert(out.events.end(), r.begin(), r.end()); };
   // Blink: the eye aspect ratio, or the iris and pupil covered (dlib's eye points on a turned face
   // barely close while the lids do).
+  // The eye nearer the camera on a head turned at rest: the wider one over the clip.
+  const double wl = percentile(width_l, 0.5), wr = percentile(width_r, 0.5);
+  int near_eye = 0;  // 1 left, -1 right, 0 neither clearly nearer
+  if (p.blink_near_width > 0 && std::min(wl, wr) > 0) {
+    if (wl >= p.blink_near_width * wr) near_eye = 1;
+    else if (wr >= p.blink_near_width * wl) near_eye = -1;
+  }
+  const double near0 = near_eye > 0 ? percentile(ear_l, 0.75) : near_eye < 0 ? percentile(ear_r, 0.75) : 0;
+  if (near_eye != 0) out.baselines["near_eye_aspect_ratio"] = round3(near0);
   add(runs(frames, "blink", [&](const FrameSignals& f) {
     if (f.ear < p.blink_ratio * ear0) return 1.0 - f.ear / ear0;
+    if (near_eye != 0 && near0 > 0) {
+      const double e = near_eye > 0 ? f.ear_left : f.ear_right;
+      if (e < p.blink_ratio * near0 && f.ear < 0.9 * ear0) return 1.0 - e / near0;
+    }
     // The landmarks must still narrow a little (a turn or a shadow alone darkens or lightens the eye
     // regions without that).
     if (p.blink_dark_ratio > 0 && dark0 > 0.05 && f.eye_dark >= 0 && f.eye_dark < p.blink_dark_ratio * dark0 &&
@@ -204,7 +259,7 @@ ClipAnalysis analyse_signals(const std::vector<FrameSignals>& frames, const std:
     return d > p.mouth_open_delta ? d : 0.0;
   }));
   out.blinked = std::any_of(out.events.begin(), out.events.end(), [](const auto& e) { return e.action == "blink"; });
-  out.planar_photo = out.flow_tilt_frames >= p.planar_min_frames && out.flow_parallax < p.planar_parallax;
+  out.planar_photo = flow_says_plane(out, p);
   std::sort(out.events.begin(), out.events.end(),
             [](const auto& a, const auto& b) { return a.t_peak < b.t_peak; });
 

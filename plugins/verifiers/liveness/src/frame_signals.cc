@@ -92,6 +92,14 @@ FrameSignals FrameAnalyzer::analyze(const cv::Mat& bgr, double t) {
   }
   last_landmarks_ = s.landmarks;
   s.ear = face::eye_aspect_ratio(s.landmarks);
+  s.ear_left = face::eye_aspect_ratio(s.landmarks, true);
+  s.ear_right = face::eye_aspect_ratio(s.landmarks, false);
+  {
+    const auto& pt = s.landmarks.points;
+    auto width = [&](int start) { return double(cv::norm(pt[start] - pt[start + 3])); };
+    s.eye_width_left = width(face::FaceLandmarks::kLeftEye);
+    s.eye_width_right = width(face::FaceLandmarks::kRightEye);
+  }
   s.nose_offset = face::nose_offset(s.landmarks);
   s.eye_dark = eye_dark_share(gray, s.landmarks);
   s.mouth = face::mouth_opening(s.landmarks);

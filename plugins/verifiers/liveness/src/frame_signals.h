@@ -20,6 +20,9 @@ struct FrameSignals {
   cv::Rect box;
   face::FaceLandmarks landmarks;
   double ear = 0, mouth = 0, yaw = 0, pitch = 0;
+  // Each eye's aspect ratio and width (outer to inner corner, px): on a turned head the eye nearer
+  // the camera is the wider one and its landmarks follow the lids best.
+  double ear_left = 0, ear_right = 0, eye_width_left = 0, eye_width_right = 0;
   double nose_offset = 0.5;  // face::nose_offset
   // Share of dark pixels (iris, pupil) inside the two eye outlines: lids that close cover them, even
   // where the landmarks of a turned face keep an open eye's shape. -1 when not measured.

@@ -61,6 +61,7 @@ sdk::ConfigSchema LivenessVerifier::rules_schema() {
                          "what a still-photo, screen-replay or printed-photo signal does: reject, or send to a person"),
       number_field("blink_ratio", d.blink_ratio, 0.2, 0.95, "eye aspect ratio under this share of the open baseline = closed"),
       number_field("blink_dark_ratio", d.blink_dark_ratio, 0, 0.95, "also a blink: the eyes' dark (iris) share under this share of its open baseline while the eye aspect ratio dips under 0.9 of its own; 0 = off"),
+      number_field("blink_near_width", d.blink_near_width, 0, 3, "also a blink: on a head turned at rest (one eye this many times wider than the other over the clip) the wider, nearer eye's aspect ratio under blink_ratio of its own baseline while both eyes' mean dips under 0.9 of its own; 0 = off"),
       number_field("turn_degrees", d.turn_degrees, 3, 60, "yaw change that counts as a turn"),
       number_field("turn_offset", d.turn_offset, 0, 0.5, "shift of the nose between the outer eye corners (share of their distance) that also counts as a turn; 0 = yaw only"),
       number_field("nod_degrees", d.nod_degrees, 3, 60, "pitch change that counts as a nod"),
@@ -72,6 +73,8 @@ sdk::ConfigSchema LivenessVerifier::rules_schema() {
       number_field("planar_flow_tilt", d.planar_flow_tilt, 0.001, 0.5, "face texture motion beyond a similarity (eye distances) that makes a frame a tilt frame"),
       face::integer_field("planar_min_frames", d.planar_min_frames, 1, 100, "tilt frames needed before the printed-photo cue applies"),
       number_field("planar_parallax", d.planar_parallax, 0, 1, "median homography residual of the face texture (eye distances) over tilt frames under this = printed photo (moved as one plane)"),
+      number_field("planar_noise_margin", d.planar_noise_margin, 0, 1, "also a printed photo: the face texture's homography residual over the third of the frames with the largest view change exceeds its value over the third with the least (the clip's own tracking noise) by under this (eye distances)"),
+      number_field("planar_noise_ratio", d.planar_noise_ratio, 0, 100, "or by under twice planar_noise_margin while staying under this many times that noise floor; both 0 = off"),
       face::string_field("texture_policy", "review", {"reject", "review", "off"},
                          "what the skin-texture cue (SPOOF_TEXTURE: tones of a print or a screen, glare) does: reject, send to a person, or nothing"),
       number_field("texture_black_ratio", d.texture_black_ratio, 0, 1, "median darkest/brightest luma of the face (1st/99th percentile) over this = print or screen"),
@@ -112,6 +115,8 @@ sdk::Finding check_clip(const face::FaceAnalyzer& analyzer, const face::FaceDesc
                   {"saturation", round3(a.texture_saturation)},
                   {"high_frequency", round3(a.texture_high_frequency)},
                   {"lbp_nonuniform", round3(a.texture_lbp_nonuniform)},
+                  {"edge_width", round3(a.texture_edge_width)},
+                  {"chroma_spread", round3(a.texture_chroma_spread)},
                   {"cues_fired", a.texture_cues_fired}};
   auto round4 = [](double v) { return std::round(v * 10000.0) / 10000.0; };
   d["planar_motion"] = {{"flow_frames", a.flow_frames},
@@ -119,6 +124,8 @@ sdk::Finding check_clip(const face::FaceAnalyzer& analyzer, const face::FaceDesc
                         {"flow_tilt_max", round4(a.flow_tilt_max)},
                         {"flow_parallax", round4(a.flow_parallax)},
                         {"flow_parallax_per_tilt", round3(a.flow_ratio)},
+                        {"flow_parallax_low", round4(a.flow_parallax_low)},
+                        {"flow_parallax_high", round4(a.flow_parallax_high)},
                         {"landmark_tilt_frames", a.planar.tilt_frames},
                         {"landmark_nose_parallax", round3(a.planar.parallax_median)},
                         {"eyes_closed_seen", a.blinked}};

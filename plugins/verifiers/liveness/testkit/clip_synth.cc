@@ -319,22 +319,46 @@ cv::Mat make_print(const FaceSource& src, const PrintOptions& o, std::mt19937& r
     }
     cv::merge(ch, f);
   }
-  // Ink and paper: black ink reflects ~12 %, the paper is a warm white.
+  std::vector<cv::Mat> ch;
+  cv::split(f, ch);
+  if (o.gamut < 1.0) {
+    // The inks' smaller gamut: chroma pulled towards each pixel's grey.
+    cv::Mat grey = 0.114f * ch[0] + 0.587f * ch[1] + 0.299f * ch[2];
+    for (int c = 0; c < 3; ++c) ch[c] = grey + float(o.gamut) * (ch[c] - grey);
+  }
+  // Ink and paper: full black ink reflects `ink_black`, the paper is a tinted white; paper grain.
   cv::Mat grain(f.size(), CV_32F);
   cv::randn(grain, 0, 0.03);
   cv::GaussianBlur(grain, grain, cv::Size(0, 0), 1.5);
-  std::vector<cv::Mat> ch;
-  cv::split(f, ch);
-  const float white[3] = {0.86f, 0.92f, 0.95f};
-  for (int c = 0; c < 3; ++c) ch[c] = (0.12f + (white[c] - 0.12f) * ch[c]) + grain;
+  const float black = float(o.ink_black);
+  for (int c = 0; c < 3; ++c) ch[c] = (black + (float(o.paper[c]) - black) * ch[c]) + grain;
   cv::merge(ch, f);
-  // The camera's optics at the print's scale (halftone dots blur into tone, with some moire left).
-  cv::GaussianBlur(f, f, cv::Size(0, 0), o.halftone ? 1.6 : 0.8);
+  // Ink spread at the print's scale (halftone dots blur into tone, with some moire left).
+  cv::GaussianBlur(f, f, cv::Size(0, 0), o.print_blur >= 0 ? std::max(0.01, o.print_blur) : o.halftone ? 1.6 : 0.8);
   (void)rng;
   return f;
 }
 
 }  // namespace
+
+PrintOptions realistic_print(std::uint32_t seed) {
+  std::mt19937 rng(seed * 2654435761u + 17u);
+  std::uniform_real_distribution<double> u(0, 1);
+  PrintOptions o;
+  o.halftone = false;
+  o.glare = u(rng) < 0.4;  // most home prints are matte; some photo paper is glossy
+  o.glare_strength = 0.15 + 0.25 * u(rng);
+  o.tilt_degrees = 15 + 15 * u(rng);
+  o.distance = 0.85 + 0.35 * u(rng);
+  o.ink_black = 0.06 + 0.14 * u(rng);
+  // Paper white: 0.82-0.96, tinted from cool (blue over red) to warm (red over blue).
+  const double white = 0.82 + 0.14 * u(rng), tint = 0.08 * (u(rng) - 0.35);
+  o.paper = cv::Scalar(white - tint, white, std::min(1.0, white + tint));
+  o.gamut = 0.65 + 0.3 * u(rng);
+  o.print_blur = 0.5 + 1.0 * u(rng);
+  o.camera_blur = 0.5 + 0.6 * u(rng);
+  return o;
+}
 
 SynthClip printed_photo_clip(const FaceSource& src, const std::vector<std::string>& actions, double fps,
                              std::uint32_t seed, const PrintOptions& o) {
@@ -396,7 +420,7 @@ SynthClip printed_photo_clip(const FaceSource& src, const std::vector<std::strin
       // tilts; it washes the print out towards white.
       double gx = (glare_x + 2.0 * std::sin(yaw * kPi / 180)) * sheet.cols;
       double gy = (glare_y - 2.0 * std::sin(pitch * kPi / 180)) * sheet.rows;
-      double sx = 0.18 * sheet.cols, sy = 0.12 * sheet.rows, strength = 0.55;
+      double sx = 0.18 * sheet.cols, sy = 0.12 * sheet.rows, strength = o.glare_strength;
       for (int y = 0; y < sheet.rows; ++y) {
         cv::Vec3f* row = sheet.ptr<cv::Vec3f>(y);
         double dy = (y - gy) / sy;
@@ -412,7 +436,7 @@ SynthClip printed_photo_clip(const FaceSource& src, const std::vector<std::strin
     cv::Mat H = cv::getPerspectiveTransform(from, to);
     cv::Mat frame = scene.clone();
     cv::warpPerspective(sheet, frame, H, frame.size(), cv::INTER_LINEAR, cv::BORDER_TRANSPARENT);
-    cv::GaussianBlur(frame, frame, cv::Size(0, 0), 0.7);
+    if (o.camera_blur > 0) cv::GaussianBlur(frame, frame, cv::Size(0, 0), o.camera_blur);
     cv::Mat out;
     frame.convertTo(out, CV_8UC3, 255.0);
     shake_and_noise(out, rng);

@@ -66,8 +66,22 @@ struct PrintOptions {
   double tilt_degrees = 28;   // card rotation used to mimic a turn (nod: 0.75 of it)
   bool halftone = true;
   bool glare = true;
+  double glare_strength = 0.55;  // how far the glare washes the paper towards white at its centre
   double distance = 1.0;      // card distance relative to the one where it appears at full size
+  // Ink and paper: the reflectance of full black ink, the paper's white (B, G, R reflectances) and
+  // the colour gamut of the inks (1 keeps the photo's chroma, 0.7 keeps 70 % of it around its grey).
+  double ink_black = 0.12;
+  cv::Scalar paper = cv::Scalar(0.86, 0.92, 0.95);
+  double gamut = 1.0;
+  double print_blur = -1;  // Gaussian sigma at twice the frame's scale (ink spread); -1: 1.6 halftone, 0.8 plain
+  double camera_blur = 0.7;  // Gaussian sigma of the camera's optics, frame px
 };
+
+// A plain print as a person would make one at home or in a photo shop, drawn from `seed`: no dot
+// screen visible at capture size, matte or faintly glossy paper, a paper white from cool to warm,
+// black ink at 6-20 % reflectance, 65-95 % of the photo's chroma, a little ink spread and camera
+// blur, tilted 15-30 degrees to mimic turns, held at 0.85-1.2 of the full-size distance.
+PrintOptions realistic_print(std::uint32_t seed);
 SynthClip printed_photo_clip(const FaceSource& src, const std::vector<std::string>& actions, double fps = 15,
                              std::uint32_t seed = 7, const PrintOptions& options = {});
 

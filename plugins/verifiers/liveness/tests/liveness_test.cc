@@ -193,6 +193,22 @@ TEST_F(Liveness, PlainPrintWithoutGlareOrHalftoneIsFlaggedToo) {
   EXPECT_TRUE(has(b, "ACTION_NOT_PERFORMED")) << dump(b);
 }
 
+TEST_F(Liveness, RealisticPlainPrintsAreFlaggedByTheirPlanarMotion) {
+  // Home prints drawn from seeds: no dot screen, matte or faintly glossy, tinted paper, less contrast
+  // and chroma, blurred; tilted to answer turns and a nod. Their texture moves as one plane.
+  std::vector<std::string> challenge = {"turn_right", "turn_left", "nod"};
+  for (std::uint32_t seed : {31u, 32u}) {
+    const testkit::FaceSource& src = seed == 31u ? *astronaut_ : *other_;
+    const auto options = testkit::realistic_print(seed);
+    EXPECT_FALSE(options.halftone);
+    auto f = run_challenge(challenge, testkit::printed_photo_clip(src, challenge, 15, seed, options));
+    EXPECT_NE(f.outcome, sdk::Outcome::pass) << dump(f);
+    EXPECT_TRUE(has(f, "PRINTED_PHOTO")) << dump(f);
+    const auto& pm = f.details["planar_motion"];
+    EXPECT_GE(pm["flow_tilt_frames"].get<int>(), 5) << dump(f);
+  }
+}
+
 TEST_F(Liveness, LiveHandHeldClipsAreNotTakenForPhotos) {
   // Head sway, camera pan/tilt/roll and zoom, turns and nods: a real head shows parallax.
   const std::vector<std::pair<const testkit::FaceSource*, std::vector<std::string>>> cases = {
@@ -206,6 +222,9 @@ TEST_F(Liveness, LiveHandHeldClipsAreNotTakenForPhotos) {
     }
     EXPECT_FALSE(has(f, "PRINTED_PHOTO")) << dump(f);
     EXPECT_FALSE(has(f, "SPOOF_TEXTURE")) << dump(f);
+    // A head's texture residual grows with its turns well beyond the tracking noise.
+    const auto& pm = f.details["planar_motion"];
+    EXPECT_GT(pm["flow_parallax_high"].get<double>() - pm["flow_parallax_low"].get<double>(), 0.005) << dump(f);
   }
 }
 
