@@ -673,6 +673,14 @@ Fields read_front_fields(const cv::Mat& bgr, const LayoutFit& fit, const cv::Mat
           break;
         }
     }
+    // Reads that disagree among themselves, each one digit from the number's date (1957年11月29日
+    // and 1957年11月22日 for 25日): the number's date explains them all; taken a little less surely.
+    if (auto e = parse_iso_date(expected_birth); e && (!a.valid || a.value != expected_birth)) {
+      std::vector<std::chrono::year_month_day> dates;
+      for (const auto& t : texts)
+        if (auto d = parse_printed_birth(t)) dates.push_back(*d);
+      if (birth_reads_scatter_around(dates, *e)) a = {expected_birth, 0.82, true};
+    }
     put(out, "birth", a);
   }
   // 住址: up to three lines between the birth row and the number row.

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
+#include <set>
 #include <tuple>
 
 #include "shiming/idnumber/id_number.h"
@@ -483,6 +484,28 @@ std::optional<ResolvedNumber> resolve_id_number(const std::vector<PositionCandid
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   if (found.size() > 1 && found[0].second < margin * found[1].second) return std::nullopt;
   return ResolvedNumber{found[0].first, 1};
+}
+
+bool birth_reads_scatter_around(const std::vector<std::chrono::year_month_day>& reads,
+                                std::chrono::year_month_day expected) {
+  if (!expected.ok()) return false;
+  auto digits = [](std::chrono::year_month_day d) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d%02u%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                  static_cast<unsigned>(d.day()));
+    return std::string(buf);
+  };
+  const std::string want = digits(expected);
+  std::set<std::string> distinct;
+  for (const auto& r : reads) {
+    if (!r.ok()) return false;
+    const std::string got = digits(r);
+    int differ = 0;
+    for (std::size_t i = 0; i < want.size(); ++i) differ += got[i] != want[i];
+    if (differ > 1) return false;
+    distinct.insert(got);
+  }
+  return distinct.size() >= 2;
 }
 
 }  // namespace shiming::idcard_ocr

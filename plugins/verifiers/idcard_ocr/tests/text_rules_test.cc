@@ -130,6 +130,22 @@ TEST(TextRules, AddressOnesPutBack) {
   EXPECT_EQ(address_ones("陕西省西安市"), "陕西省西安市");
 }
 
+TEST(TextRules, BirthReadsScatterAroundTheNumbersDate) {
+  using namespace std::chrono;
+  const year_month_day d{year(1957), month(11), day(25)};
+  const year_month_day d29{year(1957), month(11), day(29)}, d22{year(1957), month(11), day(22)};
+  EXPECT_TRUE(birth_reads_scatter_around({d29, d22}, d));
+  EXPECT_TRUE(birth_reads_scatter_around({d29, d22, d29}, d));
+  EXPECT_TRUE(birth_reads_scatter_around({d29, year_month_day{year(1951), month(11), day(25)}}, d));
+  // Every read the same other date: a misprint or another card, not scatter.
+  EXPECT_FALSE(birth_reads_scatter_around({d29, d29}, d));
+  EXPECT_FALSE(birth_reads_scatter_around({d29}, d));
+  EXPECT_FALSE(birth_reads_scatter_around({}, d));
+  // One read two digits away: not explained by the number's date.
+  EXPECT_FALSE(birth_reads_scatter_around({d29, year_month_day{year(1957), month(12), day(29)}}, d));
+  EXPECT_FALSE(birth_reads_scatter_around({d29, year_month_day{year(1967), month(1), day(25)}}, d));
+}
+
 TEST(TextRules, BirthOneDigitShort) {
   const std::chrono::year_month_day d{std::chrono::year(1990), std::chrono::month(11), std::chrono::day(16)};
   EXPECT_TRUE(printed_birth_one_digit_short("1990年1月16日", d));

@@ -53,6 +53,14 @@ std::optional<std::chrono::year_month_day> parse_printed_birth(std::string_view 
 // (a thin 1 is what Tesseract drops). Used only to accept the date the number states.
 bool printed_birth_one_digit_short(std::string_view text, std::chrono::year_month_day expected);
 
+// Whether dates read from one birth line under several preprocessings disagree among themselves
+// (two or more different dates) and each is `expected` (the number's date) with at most one
+// digit of YYYYMMDD changed: 1957-11-29 and 1957-11-22 for 1957-11-25. The reads then do not
+// settle the date and the number's explains every one of them; a consistent misprint (every
+// read the same other date) is not explained away.
+bool birth_reads_scatter_around(const std::vector<std::chrono::year_month_day>& reads,
+                                std::chrono::year_month_day expected);
+
 // Whether the span from issue to expiry is one the Resident Identity Card Law allows for the
 // holder's age at issue: under 16 -> 5 years, 16-25 -> 10, 26-45 -> 20, 46 and over -> 长期.
 // One year of tolerance on the age boundary is given (cards are often issued near birthdays).
