@@ -9,6 +9,7 @@
 #include <opencv2/videoio.hpp>
 
 #include "challenge_record.h"
+#include "clip_analysis.h"
 #include "clip_synth.h"
 #include "face_pairs.h"
 #include "face_test_data.h"
@@ -325,6 +326,50 @@ TEST(TextureCues, UniformLbpHistogram) {
   auto soft = texture_cues(blurred, faces[0].landmarks);
   EXPECT_GT(chi_square(live.lbp.data(), soft.lbp.data(), live.lbp.size()), 0.02);
   EXPECT_GT(live.cr_std, 0.5);
+}
+
+TEST_F(Liveness, BlinkOfTheNearerEyeOnATurnedHead) {
+  // A head turned at rest: the nearer (left) eye 1.4 times as wide as the far one. In the blink its
+  // aspect ratio drops to 0.55 of its baseline while dlib's points on the far eye barely move, so the
+  // two-eye mean only reaches 0.8 of its own (over blink_ratio 0.72).
+  std::vector<liveness::FrameSignals> frames(30);
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    auto& f = frames[i];
+    f.t = double(i) / 15;
+    f.face = true;
+    f.landmarks = astronaut_->landmarks;
+    f.eye_width_left = 28;
+    f.eye_width_right = 20;
+    const bool closed = i >= 12 && i <= 15;
+    f.ear_left = closed ? 0.55 * 0.30 : 0.30;
+    f.ear_right = closed ? 0.95 * 0.25 : 0.25;
+    f.ear = 0.5 * (f.ear_left + f.ear_right);
+    f.mouth = 0.05;
+  }
+  auto blinks = [&](const liveness::LivenessParams& p) {
+    auto a = liveness::analyse_signals(frames, {"blink"}, p);
+    return a.missing ? -1.0 : a.matched.at(0).t_peak;
+  };
+  liveness::LivenessParams p;
+  EXPECT_GT(frames[13].ear, p.blink_ratio * 0.275);  // the mean alone does not call it a blink
+  EXPECT_NEAR(blinks(p), 12.0 / 15, 0.3);
+  liveness::LivenessParams off = p;
+  off.blink_near_width = 0;
+  EXPECT_LT(blinks(off), 0) << "read from both eyes' mean only";
+  // Eyes of about the same width (a frontal head): the mean decides alone.
+  for (auto& f : frames) f.eye_width_left = 21;
+  EXPECT_LT(blinks(p), 0);
+  // The nearer eye narrowing while the mean stays over 0.9 of its baseline (a squint of one eye
+  // on a turned head, or its landmarks jittering) is not a blink.
+  for (auto& f : frames) {
+    f.eye_width_left = 28;
+    if (f.ear_left < 0.3) {
+      f.ear_right = 0.35;
+      f.ear = 0.5 * (f.ear_left + f.ear_right);
+    }
+  }
+  EXPECT_GT(frames[13].ear, 0.9 * 0.275);
+  EXPECT_LT(blinks(p), 0);
 }
 
 TEST_F(Liveness, NoseOffsetFollowsTurnsOfARenderedHead) {
