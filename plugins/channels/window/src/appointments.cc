@@ -72,6 +72,7 @@ sdk::HttpResponse WindowChannel::list_offices(const sdk::HttpRequest& r) {
     offices.push_back(j);
   }
   nlohmann::json out = {{"province", province}, {"offices", offices}, {"required_originals", originals_json(*s)},
+                        {"fingerprint_required", s->fingerprint_required},
                         {"booking_days_ahead", s->booking_days_ahead}};
   if (!date.empty()) out["date"] = date;
   return sdk::HttpResponse::json(200, out);

@@ -9,9 +9,10 @@ constexpr std::size_t kHeaderSize = 24;
 constexpr std::size_t kViewHeaderSize = 4;
 constexpr std::size_t kMinutiaSize = 6;
 
-sdk::Error invalid(const std::string& why) {
+// `why` and `why_zh` say the same thing: what in the record is wrong.
+sdk::Error invalid(const std::string& why, const std::string& why_zh) {
   return sdk::make_error("TEMPLATE_INVALID", "The fingerprint template is not a valid ISO/IEC 19794-2 record: " + why + ".",
-                         "指纹模板不是有效的 ISO/IEC 19794-2 格式：" + why + "。", "body");
+                         "指纹模板不是有效的 ISO/IEC 19794-2 格式：" + why_zh + "。", "body");
 }
 
 unsigned get16(const std::vector<std::uint8_t>& b, std::size_t at) { return (b[at] << 8) | b[at + 1]; }
@@ -32,10 +33,10 @@ int FingerprintTemplate::quality() const {
 }
 
 sdk::Result<FingerprintTemplate> parse_iso19794_2(const std::vector<std::uint8_t>& b) {
-  if (b.size() < kHeaderSize) return invalid("shorter than the 24-byte header");
-  if (!(b[0] == 'F' && b[1] == 'M' && b[2] == 'R' && b[3] == 0)) return invalid("no 'FMR' format identifier");
-  if (!(b[4] == ' ' && b[5] == '2' && b[6] == '0' && b[7] == 0)) return invalid("version is not ' 20'");
-  if (get32(b, 8) != b.size()) return invalid("record length field does not match the data size");
+  if (b.size() < kHeaderSize) return invalid("shorter than the 24-byte header", "不足 24 字节的记录头");
+  if (!(b[0] == 'F' && b[1] == 'M' && b[2] == 'R' && b[3] == 0)) return invalid("no 'FMR' format identifier", "缺少“FMR”格式标识");
+  if (!(b[4] == ' ' && b[5] == '2' && b[6] == '0' && b[7] == 0)) return invalid("version is not ' 20'", "版本号不是“ 20”");
+  if (get32(b, 8) != b.size()) return invalid("record length field does not match the data size", "记录长度字段与数据大小不符");
   FingerprintTemplate t;
   t.equipment_id = get16(b, 12) & 0x0fff;
   t.width = get16(b, 14);
@@ -43,12 +44,12 @@ sdk::Result<FingerprintTemplate> parse_iso19794_2(const std::vector<std::uint8_t
   t.resolution_x = get16(b, 18);
   t.resolution_y = get16(b, 20);
   int views = b[22];
-  if (views < 1) return invalid("no finger view");
+  if (views < 1) return invalid("no finger view", "没有手指视图");
   if (t.width == 0 || t.height == 0 || t.resolution_x == 0 || t.resolution_y == 0)
-    return invalid("image size or resolution is zero");
+    return invalid("image size or resolution is zero", "图像尺寸或分辨率为零");
   std::size_t at = kHeaderSize;
   for (int i = 0; i < views; ++i) {
-    if (at + kViewHeaderSize > b.size()) return invalid("finger view " + std::to_string(i + 1) + " is truncated");
+    if (at + kViewHeaderSize > b.size()) return invalid("finger view " + std::to_string(i + 1) + " is truncated", "第 " + std::to_string(i + 1) + " 个手指视图不完整");
     FingerView v;
     v.position = b[at];
     v.view_number = b[at + 1] >> 4;
@@ -56,9 +57,9 @@ sdk::Result<FingerprintTemplate> parse_iso19794_2(const std::vector<std::uint8_t
     v.quality = b[at + 2];
     int count = b[at + 3];
     at += kViewHeaderSize;
-    if (v.position > 10) return invalid("finger position " + std::to_string(v.position) + " is out of range");
-    if (v.quality > 100) return invalid("finger quality above 100");
-    if (at + count * kMinutiaSize + 2 > b.size()) return invalid("minutiae of view " + std::to_string(i + 1) + " are truncated");
+    if (v.position > 10) return invalid("finger position " + std::to_string(v.position) + " is out of range", "手指位置 " + std::to_string(v.position) + " 超出范围");
+    if (v.quality > 100) return invalid("finger quality above 100", "手指质量值大于 100");
+    if (at + count * kMinutiaSize + 2 > b.size()) return invalid("minutiae of view " + std::to_string(i + 1) + " are truncated", "第 " + std::to_string(i + 1) + " 个视图的细节点不完整");
     for (int m = 0; m < count; ++m) {
       Minutia x;
       unsigned w0 = get16(b, at), w1 = get16(b, at + 2);
@@ -67,16 +68,16 @@ sdk::Result<FingerprintTemplate> parse_iso19794_2(const std::vector<std::uint8_t
       x.y = w1 & 0x3fff;
       x.angle = b[at + 4];
       x.quality = b[at + 5];
-      if (x.x >= t.width || x.y >= t.height) return invalid("a minutia lies outside the image");
+      if (x.x >= t.width || x.y >= t.height) return invalid("a minutia lies outside the image", "有细节点位于图像之外");
       v.minutiae.push_back(x);
       at += kMinutiaSize;
     }
     unsigned ext = get16(b, at);
     at += 2 + ext;
-    if (at > b.size()) return invalid("extended data is truncated");
+    if (at > b.size()) return invalid("extended data is truncated", "扩展数据不完整");
     t.views.push_back(std::move(v));
   }
-  if (at != b.size()) return invalid("trailing bytes after the last finger view");
+  if (at != b.size()) return invalid("trailing bytes after the last finger view", "最后一个手指视图之后有多余字节");
   return t;
 }
 

@@ -44,9 +44,13 @@ TEST(Iso19794, RefusesDamagedRecords) {
   auto bad_magic = good;
   bad_magic[0] = 'X';
   EXPECT_EQ(parse_iso19794_2(bad_magic).error().code, "TEMPLATE_INVALID");
+  // People read the detail in their language: the zh-CN text says what is wrong in Chinese.
+  EXPECT_NE(parse_iso19794_2(bad_magic).error().message_zh.find("缺少“FMR”格式标识"), std::string::npos);
+  EXPECT_NE(parse_iso19794_2(bad_magic).error().message.find("no 'FMR' format identifier"), std::string::npos);
   auto truncated = good;
   truncated.resize(good.size() - 3);
-  EXPECT_FALSE(parse_iso19794_2(truncated).ok());  // length field no longer matches
+  EXPECT_EQ(parse_iso19794_2(truncated).error().message_zh,
+            "指纹模板不是有效的 ISO/IEC 19794-2 格式：记录长度字段与数据大小不符。");  // length field no longer matches
   auto fixed_len = truncated;
   fixed_len[11] = static_cast<std::uint8_t>(fixed_len[11] - 3);
   EXPECT_FALSE(parse_iso19794_2(fixed_len).ok());  // minutiae truncated

@@ -53,6 +53,19 @@ TEST_F(WindowChannelTest, ASlotTakesItsShareOfTheDailyCapacityThenIsFull) {
   EXPECT_EQ(call("book", booking("110105199003070054", "10:00-11:00"), {{"province", "p1"}}).status, 201);
 }
 
+TEST_F(WindowChannelTest, TheOfficesListSaysWhatTheCounterWillAskFor) {
+  auto listed = call("offices", nullptr, {{"province", "p1"}});
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_EQ(Json::parse(listed.body)["fingerprint_required"], false);
+  EXPECT_EQ(Json::parse(listed.body)["required_originals"][1]["code"], "diploma");
+  host_.settings[{"p3", "window"}] = Json{{"fingerprint_required", true},
+                                          {"offices", {{{"id", "o3"}, {"name", "三号窗口"}, {"daily_capacity", 2},
+                                                        {"slots", {"09:00-10:00"}}}}}};
+  listed = call("offices", nullptr, {{"province", "p3"}});
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_EQ(Json::parse(listed.body)["fingerprint_required"], true);
+}
+
 TEST_F(WindowChannelTest, DoubleBookingAndBadInputAreRefused) {
   ASSERT_EQ(call("book", booking("110105199003070011"), {{"province", "p1"}}).status, 201);
   auto again = call("book", booking("110105199003070011", "10:00-11:00"), {{"province", "p1"}});
