@@ -30,13 +30,10 @@ sdk::ConfigSchema OutboxFileNotifier::config_schema() {
 }
 
 OutboxFileNotifier::OutboxFileNotifier(const sdk::PluginInit& init) {
-  std::filesystem::path p = init.config.value("path", "notifications/outbox.jsonl");
-  if (p.empty()) throw std::runtime_error("outbox_file: path is empty");
-  if (p.is_relative()) {
-    std::string base = init.host.data_dir();
-    p = (base.empty() ? std::filesystem::current_path() : std::filesystem::path(base)) / p;
-  }
-  path_ = p.lexically_normal().string();
+  std::string configured = init.config.value("path", "notifications/outbox.jsonl");
+  if (configured.empty()) throw std::runtime_error("outbox_file: path is empty");
+  std::filesystem::path p = std::filesystem::absolute(sdk::in_data_dir(init.host.data_dir(), configured));
+  path_ = p.string();
   include_contact_ = init.config.value("include_contact", false);
   fsync_ = init.config.value("fsync", true);
   std::error_code ec;

@@ -1,9 +1,10 @@
 #include "authority_settings.h"
 
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include "shiming/sdk/services.h"
 
 namespace shiming::authority {
 namespace {
@@ -138,11 +139,7 @@ sdk::Result<AuthoritySettings> parse_authority_settings(const nlohmann::json& pa
   }
   s.client_id = p["client_id"].get<std::string>();
   if (s.client_id.empty()) return invalid("client_id", "is empty", "不能为空");
-  auto file = [&](const char* key) {
-    std::filesystem::path f = p[key].get<std::string>();
-    if (f.empty() || f.is_absolute() || base_dir.empty()) return f.string();
-    return (std::filesystem::path(base_dir) / f).lexically_normal().string();
-  };
+  auto file = [&](const char* key) { return sdk::in_data_dir(base_dir, p[key].get<std::string>()); };
   s.tls.ca_file = file("ca_file");
   s.tls.client_cert_file = file("client_cert_file");
   s.tls.client_key_file = file("client_key_file");

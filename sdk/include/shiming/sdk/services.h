@@ -1,6 +1,7 @@
 #pragma once
 // Host services a plugin may use. Plugins never reach the database directly.
 #include <chrono>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -192,5 +193,14 @@ class Host {
   // absolute; a plugin resolves its relative file paths against it.
   virtual std::string data_dir() { return {}; }
 };
+
+// A file path from a plugin's settings, resolved the way every plugin does it: an absolute path
+// stays as written; a relative one lies under the host's data directory (Host::data_dir()), or
+// under the working directory when the host has none (tests). An empty path stays empty.
+inline std::string in_data_dir(const std::string& data_dir, const std::string& path) {
+  std::filesystem::path p = path;
+  if (p.empty() || p.is_absolute() || data_dir.empty()) return p.lexically_normal().string();
+  return (std::filesystem::path(data_dir) / p).lexically_normal().string();
+}
 
 }  // namespace shiming::sdk
