@@ -1,5 +1,6 @@
 // Routes anyone may call, and the admin routes about rules and plugins.
 #include "app/api_util.h"
+#include "app/case_service.h"
 #include "common/dates.h"
 
 namespace shiming::api {
@@ -25,6 +26,15 @@ void register_public_routes(http::Router& router, ApiContext& ctx) {
     sdk::HttpResponse r;
     r.content_type = "text/plain; version=0.0.4";
     r.body = ctx.hub.metrics().render();
+    return r;
+  });
+
+  // Names of the document kinds for people; the pages label uploads and scans with them.
+  router.add("GET", "/api/v1/document-kinds", [](sdk::HttpRequest&) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& k : document_kinds()) list.push_back({{"kind", k.kind}, {"name", k.zh}, {"name_en", k.en}});
+    auto r = ok({{"kinds", list}});
+    r.headers.emplace_back("Cache-Control", "public, max-age=3600");
     return r;
   });
 

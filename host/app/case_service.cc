@@ -20,24 +20,9 @@
 namespace shiming {
 namespace {
 
-// Document kinds of the shipped channels named for people (the pages use the same names); an
-// unknown kind (a third-party channel's) is named by its code.
 std::pair<std::string, std::string> document_name(const std::string& kind) {
-  static const std::map<std::string, std::pair<std::string, std::string>> names = {
-      {"id-front", {"photo of the ID card's portrait side", "身份证人像面照片"}},
-      {"id-back", {"photo of the ID card's emblem side", "身份证国徽面照片"}},
-      {"face", {"face photo", "本人人脸照片"}},
-      {"liveness-video", {"liveness video", "活体检测视频"}},
-      {"passport", {"photo of the passport's data page", "护照资料页照片"}},
-      {"embassy-certificate", {"embassy or consulate certification", "使领馆认证文件"}},
-      {"diploma", {"scan of the diploma", "学历证书扫描件"}},
-      {"degree", {"scan of the degree certificate", "学位证书扫描件"}},
-      {"household-register", {"scan of the household register", "户口簿扫描件"}},
-      {"work-certificate", {"scan of the employment certificate", "工作证明扫描件"}},
-      {"fingerprint", {"fingerprint template", "指纹模板"}},
-      {"video-recording", {"video speaking the challenge code", "朗读验证码的视频"}},
-  };
-  if (auto it = names.find(kind); it != names.end()) return it->second;
+  for (const auto& k : document_kinds())
+    if (k.kind == kind) return {k.en, k.zh};
   return {"document '" + kind + "'", "材料（" + kind + "）"};
 }
 
@@ -61,6 +46,25 @@ std::string exam_date_of(Hub& hub, const std::string& province, const std::strin
 }
 
 }  // namespace
+
+const std::vector<DocumentKind>& document_kinds() {
+  static const std::vector<DocumentKind> kinds = {
+      {"id-front", "photo of the ID card's portrait side", "身份证人像面照片"},
+      {"id-back", "photo of the ID card's emblem side", "身份证国徽面照片"},
+      {"id-portrait", "ID card portrait", "身份证头像"},
+      {"face", "face photo", "本人人脸照片"},
+      {"liveness-video", "liveness video", "活体检测视频"},
+      {"passport", "photo of the passport's data page", "护照资料页照片"},
+      {"embassy-certificate", "embassy or consulate certification", "使领馆认证文件"},
+      {"diploma", "scan of the diploma", "学历证书扫描件"},
+      {"degree", "scan of the degree certificate", "学位证书扫描件"},
+      {"household-register", "scan of the household register", "户口簿扫描件"},
+      {"work-certificate", "scan of the employment certificate", "工作证明扫描件"},
+      {"fingerprint", "fingerprint template", "指纹模板"},
+      {"video-recording", "video speaking the challenge code", "朗读验证码的视频"},
+  };
+  return kinds;
+}
 
 sdk::CaseView to_view(const storage::CaseRecord& c, const std::string& exam_date) {
   sdk::CaseView v;

@@ -90,4 +90,14 @@ sdk::Result<std::string> reissue_citizen_token(storage::Database& db, storage::C
                                                storage::AuditLog& audit, const std::string& case_id,
                                                const sdk::Actor& actor, const std::string& reason, TimePoint now);
 
+// Document (evidence) kinds of the shipped channels, named for people in both languages. The one
+// list: the host's messages use it and the pages read it from GET /api/v1/document-kinds. A kind
+// not listed (a third-party channel's) is named by its code.
+struct DocumentKind {
+  const char* kind;
+  const char* en;
+  const char* zh;
+};
+const std::vector<DocumentKind>& document_kinds();
+
 }  // namespace shiming

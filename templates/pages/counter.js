@@ -28,10 +28,25 @@ async function startCounter() {
   sel.textContent = "";
   if (!r.ok) { $("c-find-msg").textContent = apiError(r.body, r.status); return; }
   C.offices = r.body;
-  // Shown as required when the offices answer says so; otherwise the submit's FINGERPRINT_REQUIRED does.
+  await loadDocNames();
+  // The offices answer says whether this province's counter must take a fingerprint.
   $("c-fp").classList.toggle("required", !!r.body.fingerprint_required);
-  for (const o of r.body.offices) sel.appendChild(el("option", lang === "en" ? o.name_en || o.name : o.name, { value: o.id }));
+  for (const o of r.body.offices) sel.appendChild(el("option", officeName(o), { value: o.id }));
   await fillSessions($("c-session"), T.province);
+}
+function officeName(o) { return lang === "en" ? o.name_en || o.name : o.name; }
+// The language switch: names and texts built from answers are shown again; choices stay.
+async function counterLangChange() {
+  if (!C.offices || $("counter").hidden) return;
+  for (const opt of $("c-office").options) {
+    const o = C.offices.offices.find((x) => x.id === opt.value);
+    if (o) opt.textContent = officeName(o);
+  }
+  const session = $("c-session").value;
+  await fillSessions($("c-session"), T.province);
+  if ([...$("c-session").options].some((o) => o.value === session && !o.disabled)) $("c-session").value = session;
+  if (!$("c-case").hidden && C.caseId) await showCase(C.caseId);
+  if (!$("c-receipt").hidden) await showReceipt();
 }
 async function findCase() {
   const id = $("c-idnum").value.trim().toUpperCase(), chk = idCheck(id);
@@ -61,11 +76,14 @@ async function openCounterCase() {
   await showCase(r.body.case_id);
 }
 async function showCase(id) {
+  // Shown again for the same case: originals ticked but not yet saved stay ticked.
+  const ticked = C.caseId === id && !$("c-case").hidden
+    ? [...document.querySelectorAll("#c-originals input:checked")].map((x) => x.value) : [];
   C.caseId = id;
   $("c-error").textContent = "";
   const r = await api("GET", WIN + "counter/cases/" + encodeURIComponent(id), undefined, { token: T.token });
   if (!r.ok) { $("c-error").textContent = apiError(r.body, r.status); return; }
-  const rec = r.body, checked = (rec.counter && rec.counter.originals) || [];
+  const rec = r.body, checked = ((rec.counter && rec.counter.originals) || []).concat(ticked);
   const dl = $("c-facts");
   dl.textContent = "";
   for (const [k, v] of [["ID", rec.case_id], [msg("状态", "Status"), statusText(rec.status)]]) { dl.appendChild(el("dt", k)); dl.appendChild(el("dd", v)); }
@@ -200,7 +218,7 @@ async function showReceipt() {
   const x = tokenPayload(token), dl = $("c-receipt-facts");
   dl.textContent = "";
   const office = (C.offices.offices.find((o) => o.id === x.office) || { name: x.office });
-  for (const [k, v] of [[msg("回执编号", "Case number"), x.case], [msg("办理地点", "Office"), lang === "en" ? office.name_en || office.name : office.name],
+  for (const [k, v] of [[msg("回执编号", "Case number"), x.case], [msg("办理地点", "Office"), officeName(office)],
                         [msg("经办人", "Clerk"), x.clerk], [msg("办理时间", "Time"), x.at], [msg("姓名", "Name"), x.name],
                         [msg("身份证号", "ID number"), x.id_number], [msg("考试", "Exam session"), x.session],
                         [msg("状态", "Status"), statusText(x.status)], [msg("已核验原件", "Originals checked"), x.checked.map(originalName).join(msg("、", ", "))],
@@ -229,4 +247,5 @@ document.addEventListener("DOMContentLoaded", () => {
   $("c-receipt-btn").addEventListener("click", showReceipt);
   $("c-fp-file").addEventListener("change", uploadFingerprint);
   $("c-print").addEventListener("click", () => window.print());
+  document.addEventListener("langchange", counterLangChange);
 });

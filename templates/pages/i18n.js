@@ -46,23 +46,20 @@ const STATUS_TEXT = {
   unknown: ["未知", "Unknown"],
 };
 function statusText(s, zh) { return STATUS_TEXT[s] ? msg(STATUS_TEXT[s][0], STATUS_TEXT[s][1]) : zh || s; }
-// Names of document kinds (evidence kinds of every channel), for people.
-const DOC_NAMES = {
-  "id-front": ["身份证人像面照片", "photo of the ID card's portrait side"], "id-back": ["身份证国徽面照片", "photo of the ID card's emblem side"],
-  face: ["本人人脸照片", "face photo"], "liveness-video": ["活体检测视频", "liveness video"], "id-portrait": ["身份证头像", "ID card portrait"],
-  passport: ["护照资料页照片", "photo of the passport's data page"], "embassy-certificate": ["使领馆认证文件", "embassy or consulate certification"],
-  diploma: ["学历证书扫描件", "scan of the diploma"], degree: ["学位证书扫描件", "scan of the degree certificate"],
-  "household-register": ["户口簿扫描件", "scan of the household register"], "work-certificate": ["工作证明扫描件", "scan of the employment certificate"],
-  fingerprint: ["指纹模板", "fingerprint template"], "video-recording": ["朗读验证码的视频", "video speaking the challenge code"],
-};
-function docName(kind) { return DOC_NAMES[kind] ? msg(DOC_NAMES[kind][0], DOC_NAMES[kind][1]) : kind; }
-// The message of an API error envelope in the page's language. A missing document is named for
-// people (the host's own message carries the kind's code).
+// Names of document kinds for people, from the host's one list (GET /api/v1/document-kinds);
+// a page awaits loadDocNames() before it labels documents. An unknown kind shows its code.
+const docNames = {};
+async function loadDocNames() {
+  if (Object.keys(docNames).length) return;
+  const r = await api("GET", "/api/v1/document-kinds");
+  if (r.ok) for (const k of r.body.kinds) docNames[k.kind] = [k.name, k.name_en];
+}
+function docName(kind) { return docNames[kind] ? msg(docNames[kind][0], docNames[kind][1]) : kind; }
+// The message of an API error envelope in the page's language (the host names things for people,
+// e.g. the document a MISSING_DOCUMENT asks for).
 function apiError(body, status) {
   const e = body && body.error;
   if (!e) return msg("服务暂时不可用（" + status + "）", "Service unavailable (" + status + ")");
-  if (e.code === "MISSING_DOCUMENT" && e.field && DOC_NAMES[e.field])
-    return msg("提交前请上传：" + docName(e.field) + "。", "Upload before submitting: " + docName(e.field) + ".");
   return lang === "en" ? (e.message || e.message_zh || e.code) : (e.message_zh || e.message || e.code);
 }
 // A reviewer's reasons in a case's decisions come as codes: their texts (GET /api/v1/review/reasons,

@@ -29,10 +29,13 @@ async function login(ev) {
   sessionStorage.setItem("staff", JSON.stringify(T));
   start();
 }
-async function start() {
-  $("logout").hidden = false;
+function showWho() {
   const role = ROLES[T.role] ? msg(ROLES[T.role][0], ROLES[T.role][1]) : T.role;
   $("who").textContent = role + (T.province ? " · " + T.province : "");
+}
+async function start() {
+  $("logout").hidden = false;
+  showWho();
   if (T.role === "admin") { section("admin"); return loadAdmin(); }
   if (T.role === "clerk") { section("counter"); return startCounter(); }
   if (T.role === "enterprise_hr") { section("hr"); return startHr(); }
@@ -60,6 +63,8 @@ async function loadQueue() {
 }
 let reasonList = [];
 async function openCase(id) {
+  // Shown again (the language switch): the reasons ticked so far stay ticked.
+  const ticked = T.caseId === id ? new Set([...document.querySelectorAll("#reasons input:checked")].map((x) => x.value)) : new Set();
   T.caseId = id;
   section("case");
   $("case-error").textContent = "";
@@ -99,6 +104,7 @@ async function openCase(id) {
   for (const x of reasonList) {
     const d = el("div", undefined, { class: "check" });
     const cb = el("input", undefined, { type: "checkbox", id: "r-" + x.code, value: x.code });
+    cb.checked = ticked.has(x.code);
     d.appendChild(cb);
     d.appendChild(el("label", lang === "en" ? x.message : x.message_zh, { for: "r-" + x.code }));
     fs.appendChild(d);
@@ -163,7 +169,16 @@ document.addEventListener("DOMContentLoaded", () => {
     section("login");
   });
   $("a-province").addEventListener("change", loadRules);
-  for (const o of $("f-channel").options) if (CHANNELS[o.value]) o.textContent = label(CHANNELS, o.value);
+  const channelOptions = () => { for (const o of $("f-channel").options) if (CHANNELS[o.value]) o.textContent = label(CHANNELS, o.value); };
+  channelOptions();
+  // What this page built from answers follows the language switch without a reload.
+  document.addEventListener("langchange", () => {
+    channelOptions();
+    if (!T.token) return;
+    showWho();
+    if (!$("queue").hidden) loadQueue();
+    if (!$("case").hidden && T.caseId) openCase(T.caseId);
+  });
   const saved = sessionStorage.getItem("staff");
   if (saved) { Object.assign(T, JSON.parse(saved)); if (T.token) start(); }
 });

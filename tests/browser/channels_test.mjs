@@ -150,6 +150,11 @@ try {
     await page.waitForSelector("#c-case:not([hidden])");
     const caseId = await page.evaluate(() => C.caseId);
     check(/^[0-9a-f]{8,}/.test(caseId), "counter case opened: " + caseId);
+    check((await page.textContent("label[for=c-scan-id-front]")) === "身份证人像面照片" &&
+          (await page.textContent("label[for=c-scan-id-back]")) === "身份证国徽面照片",
+          "scans labelled with the host's document names: " + await page.textContent("#c-scans"));
+    check(await page.evaluate(() => document.querySelector("#c-fp").classList.contains("required")),
+          "the fingerprint step is marked from the start: the offices answer says the province requires it");
     // Submitting before the originals are recorded is refused with the channel's reason.
     await page.click("#c-submit");
     await page.waitForFunction(() => document.querySelector("#c-error").textContent.length > 0);
@@ -212,6 +217,16 @@ try {
     check(fs.readFileSync(file).subarray(0, 5).toString() === "%PDF-", "receipt PDF downloaded");
     await run.shot(page, "counter-3-receipt");
     await run.axe(page, "counter: receipt");
+    // The language switch re-renders what the counter built from answers, without a reload.
+    await page.click("#lang");
+    await page.waitForFunction(() => document.querySelector("#c-receipt-facts").textContent.includes("Verified"));
+    const en = { facts: await page.textContent("#c-receipt-facts"), office: await page.textContent("#c-office option[value=ch-hall]"),
+                 status: await page.textContent("#c-status"), originals: await page.textContent("#c-originals") };
+    check(en.facts.includes("resident ID card, diploma") && en.office.includes("Channel Province Exam Service Hall") &&
+          en.status.includes("Verified") && /resident ID card/.test(en.originals) && !/[\u4e00-\u9fff]/.test(en.facts.replace(/赵六/, "")),
+          "the counter follows the English switch: " + JSON.stringify(en));
+    await page.click("#lang");
+    await page.waitForFunction(() => document.querySelector("#c-receipt-facts").textContent.includes("已通过认证"));
     // The same ID number again: the case is found.
     await page.fill("#c-idnum", id);
     await page.click("#c-find");

@@ -123,6 +123,18 @@ try {
   check((await staff.textContent("#case-facts")).includes("*"), "identity is masked in the case view");
   await shot(staff, "staff-3-case");
   await axe(staff, "staff: case");
+  // The language switch re-renders the case without a reload; a reason ticked so far stays ticked.
+  const firstReason = await staff.getAttribute("#reasons input", "value");
+  await staff.check("#r-" + firstReason);
+  await staff.click("#lang");
+  await staff.waitForFunction(() => document.querySelector("#case-facts").textContent.includes("Status") &&
+                              !/[\u4e00-\u9fff]/.test(document.querySelector("#reasons label").textContent));
+  check((await staff.textContent("#who")).includes("Reviewer") && await staff.isChecked("#r-" + firstReason),
+        "the reviewer's case follows the English switch and keeps the ticked reason: " + await staff.textContent("#reasons label"));
+  await staff.uncheck("#r-" + firstReason);
+  await staff.click("#lang");
+  await staff.waitForFunction(() => document.querySelector("#case-facts").textContent.includes("状态") &&
+                              /[\u4e00-\u9fff]/.test(document.querySelector("#reasons label").textContent));
   await staff.click("#approve");
   await staff.waitForFunction(() => document.querySelector("#case-facts").dataset.decided === "approve");
   check((await staff.textContent("#audit")).includes("verified"), "audit history lists the decision");

@@ -264,6 +264,17 @@ TEST_P(OnlineFlow, UploadsAreCheckedAndNothingAcceptedIsLost) {
   EXPECT_EQ(e["field"], "id-back");
   EXPECT_EQ(e["message"], "Upload the photo of the ID card's emblem side before submitting.");
   EXPECT_EQ(e["message_zh"], "提交前请先上传身份证国徽面照片。");
+  // The pages name documents from the same list the host's messages use.
+  auto kinds = api_->call("GET", "/api/v1/document-kinds");
+  ASSERT_EQ(kinds.status, 200) << kinds.body;
+  EXPECT_EQ(kinds.header("Cache-Control"), "public, max-age=3600");
+  const nlohmann::json listed = kinds.json();  // a range-for over a member of a temporary would dangle
+  nlohmann::json back;
+  for (const auto& k : listed["kinds"])
+    if (k["kind"] == e["field"]) back = k;
+  ASSERT_FALSE(back.is_null()) << kinds.body;
+  EXPECT_NE(e["message_zh"].get<std::string>().find(back["name"].get<std::string>()), std::string::npos);
+  EXPECT_NE(e["message"].get<std::string>().find(back["name_en"].get<std::string>()), std::string::npos);
 }
 
 TEST_P(OnlineFlow, LoginFailuresAreSlowedAndLocked) {
