@@ -126,6 +126,22 @@ class EnterpriseFlow : public ::testing::TestWithParam<std::string> {
     ASSERT_EQ(r.status, 201) << r.body;
   }
 
+  // A roster of `rows` employees with distinct valid ID numbers (random birth dates and sexes),
+  // all named `name`, phones from `phone_prefix` on, exam session 2026-11.
+  std::string roster_csv(int rows, const std::string& name, const std::string& phone_prefix) {
+    std::string csv = "name,id_number,phone,exam_session\n";
+    std::set<std::string> ids;
+    while (static_cast<int>(ids.size()) < rows) {
+      char birth[16];
+      std::snprintf(birth, sizeof birth, "19%02u%02u%02u", static_cast<unsigned>(60 + rng_() % 40),
+                    static_cast<unsigned>(1 + rng_() % 12), static_cast<unsigned>(1 + rng_() % 28));
+      auto id = make_id_number(rng_, "110105", birth, rng_() % 2 ? 'F' : 'M');
+      if (!ids.insert(id).second) continue;
+      csv += name + "," + id + "," + phone_prefix + std::to_string(10000000 + ids.size()) + ",2026-11\n";
+    }
+    return csv;
+  }
+
   // Uploads a roster and waits for its import.
   Json import(const std::string& csv, const std::string& hr) {
     auto up = api_->call("POST", std::string(kPrefix) + "/batches", csv, hr, "text/csv");
@@ -443,16 +459,7 @@ TEST_P(EnterpriseFlow, ImportResumesAfterAKill) {
   register_enterprise(admin, "entprov", "acme");
   std::string hr = login("enterprise_hr", "entprov", "acme");
   const int rows = 3000;
-  std::string csv = "name,id_number,phone,exam_session\n";
-  std::set<std::string> ids;
-  while (static_cast<int>(ids.size()) < rows) {
-    char birth[16];
-    std::snprintf(birth, sizeof birth, "19%02u%02u%02u", static_cast<unsigned>(60 + rng_() % 40),
-                  static_cast<unsigned>(1 + rng_() % 12), static_cast<unsigned>(1 + rng_() % 28));
-    auto id = make_id_number(rng_, "110105", birth, rng_() % 2 ? 'F' : 'M');
-    if (!ids.insert(id).second) continue;
-    csv += "张三," + id + ",138" + std::to_string(10000000 + ids.size()) + ",2026-11\n";
-  }
+  std::string csv = roster_csv(rows, "张三", "138");
   auto up = api_->call("POST", std::string(kPrefix) + "/batches", csv, hr, "text/csv");
   ASSERT_EQ(up.status, 202) << up.body;
   std::string batch = up.json()["batch_id"];
@@ -514,16 +521,7 @@ TEST_P(EnterpriseFlow, ResumedImportAdoptsOrphanCasesAndHrReissuesLinks) {
   std::string hr = login("enterprise_hr", "entprov", "acme");
   std::string other_hr = login("enterprise_hr", "entprov", "other");
   const int rows = 620;  // two row records: rows 2..501 and 502..621
-  std::string csv = "name,id_number,phone,exam_session\n";
-  std::set<std::string> ids;
-  while (static_cast<int>(ids.size()) < rows) {
-    char birth[16];
-    std::snprintf(birth, sizeof birth, "19%02u%02u%02u", static_cast<unsigned>(60 + rng_() % 40),
-                  static_cast<unsigned>(1 + rng_() % 12), static_cast<unsigned>(1 + rng_() % 28));
-    auto id = make_id_number(rng_, "110105", birth, rng_() % 2 ? 'F' : 'M');
-    if (!ids.insert(id).second) continue;
-    csv += "李四," + id + ",139" + std::to_string(10000000 + ids.size()) + ",2026-11\n";
-  }
+  std::string csv = roster_csv(rows, "李四", "139");
   auto b = import(csv, hr);
   ASSERT_EQ(b["state"], "ready") << b.dump();
   const std::string batch = b["id"];
