@@ -327,8 +327,8 @@ TEST_F(Deadlines, AdminMovesTheClockAndDeadlinesFollowIt) {
 // record, although both hosts' sweepers run (and run again) past the deadline.
 TEST_F(Deadlines, TwoHostsExpireEachCaseOnce) {
   std::string data = make_temp_dir("deadlines_two");
-  const char* mysql = std::getenv("SHIMING_TEST_MYSQL_URL");
-  std::string db = mysql ? std::string(mysql) : "sqlite:" + data + "/shiming.db";
+  const std::string mysql = mysql_test_url();
+  std::string db = !mysql.empty() ? mysql : "sqlite:" + data + "/shiming.db";
   std::string config = root_ + "/config/host.yaml";
   auto one = start_host(config, {"--allow-testing", "--data-dir", data}, db);
   ASSERT_TRUE(one->start()) << one->log_text();

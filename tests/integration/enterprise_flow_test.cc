@@ -69,9 +69,8 @@ class EnterpriseFlow : public ::testing::TestWithParam<std::string> {
     HostProcessOptions o;
     o.config_file = config();
     if (GetParam() == "mariadb") {
-      const char* url = std::getenv("SHIMING_TEST_MYSQL_URL");
-      if (!url) GTEST_SKIP() << "SHIMING_TEST_MYSQL_URL not set (scripts/with-mariadb.sh sets it)";
-      o.database_url = url;
+      o.database_url = mysql_test_url();
+      if (o.database_url.empty()) GTEST_SKIP() << "SHIMING_TEST_MYSQL_URL not set (scripts/with-mariadb.sh sets it)";
     }
     host_ = std::make_unique<HostProcess>(o);
     ASSERT_TRUE(host_->start()) << host_->log_text();
@@ -80,7 +79,7 @@ class EnterpriseFlow : public ::testing::TestWithParam<std::string> {
   }
 
   std::string database_url() const {
-    if (GetParam() == "mariadb") return std::getenv("SHIMING_TEST_MYSQL_URL");
+    if (GetParam() == "mariadb") return mysql_test_url();
     return "sqlite:" + host_->work_dir() + "/shiming.db";
   }
 

@@ -8,12 +8,14 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "host_process.h"
+#include "storage/database.h"
 
 namespace shiming::testing {
 
@@ -152,6 +154,21 @@ std::string pdf_qr_text(const std::string& pdf, const std::string& work_dir) {
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
   auto nl = out.rfind('\n');
   return nl == std::string::npos ? out : out.substr(nl + 1);
+}
+
+std::string mysql_test_url() {
+  static const std::string url = [] {
+    const char* shared = std::getenv("SHIMING_TEST_MYSQL_URL");
+    if (!shared || !*shared) return std::string();
+    const std::string base(shared);
+    const std::string name = "shiming_t" + std::to_string(::getpid());
+    auto db = storage::Database::open(base, 1);
+    if (!db.ok()) throw std::runtime_error("mysql_test_url: " + db.error().message);
+    auto session = (*db)->session();
+    *session << "CREATE DATABASE IF NOT EXISTS " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin";
+    return base.substr(0, base.rfind('/') + 1) + name;
+  }();
+  return url;
 }
 
 }  // namespace shiming::testing

@@ -34,6 +34,12 @@ struct Api {
   http::testing::TestClient client;
 };
 
+// The MariaDB URL for this test process: a database of its own, created on first use on the
+// server scripts/with-mariadb.sh started (SHIMING_TEST_MYSQL_URL names it); "" when that variable
+// is not set. Tests that run at the same time then never share tables: each host has its own
+// keys, so a shared job queue or record store would mix one test's work into another's.
+std::string mysql_test_url();
+
 // The error code of an error envelope, or "" when the body is not one.
 std::string error_code(const http::testing::ClientResponse& r);
 
