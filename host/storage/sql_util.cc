@@ -78,15 +78,6 @@ bool is_foreign_key_violation(const std::exception& e) {
          m.find("foreign key constraint fails") != std::string_view::npos;     // MariaDB 1452
 }
 
-std::string in_list(std::size_t n, Dialect d) {
-  std::string out = "(";
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i) out += ", ";
-    out += d == Dialect::sqlite ? "?" : ":p" + std::to_string(i);
-  }
-  return out + ")";
-}
-
 std::string values_rows(std::size_t rows, std::size_t cols, Dialect d) {
   std::string out;
   out.reserve(rows * cols * (d == Dialect::sqlite ? 3 : 7));
@@ -100,5 +91,8 @@ std::string values_rows(std::size_t rows, std::size_t cols, Dialect d) {
   }
   return out;
 }
+
+// An IN list is one row of n values.
+std::string in_list(std::size_t n, Dialect d) { return values_rows(1, n, d); }
 
 }  // namespace shiming::storage::sql
